@@ -1,0 +1,83 @@
+#include "cli/run.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.hpp"
+
+namespace aiplat {
+namespace {
+
+int exit_code_for(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::input: return 2;
+    case ErrorKind::failed: return 1;
+    case ErrorKind::cancelled: return 130;
+  }
+  return 1;
+}
+
+ColorMode parse_color(const std::string& s) {
+  if (s == "always") return ColorMode::always;
+  if (s == "never") return ColorMode::never;
+  return ColorMode::automatic;
+}
+
+}  // namespace
+
+int run(const std::vector<std::string>& args, Streams& streams, const std::map<std::string, std::string>& env) {
+  CliContext ctx{streams, env, {}, nullptr, {}, {}};
+  CLI::App app{"aiplat installs and verifies a Kubernetes AI platform", "aiplat"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  GlobalOptions& g = ctx.global;
+  app.add_option("--kubeconfig", g.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)");
+  app.add_option("--context", g.context, "The kubeconfig context to use");
+  app.add_option("-v,--v", g.verbosity, "Log level on the klog scale (secrets are masked at every level)")
+      ->check(CLI::Range(0, 10));
+  app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");
+  app.add_option("--color", g.color, "Colour: auto, always or never (auto honours NO_COLOR and TERM=dumb)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("-o,--output", g.output, "Output format (table, json or yaml, as the command supports)");
+  app.add_option("--catalog", g.catalog_dir, "Catalog directory (addons/, profiles/) instead of the built-in one");
+
+  add_version_command(app, ctx);
+
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    streams.out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    streams.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    // CLI11 raises CallForHelp from subcommands too; print that subcommand's help.
+    if (e.get_exit_code() == 0) {
+      for (CLI::App* sub : app.get_subcommands()) streams.out << sub->help();
+      if (app.get_subcommands().empty()) streams.out << app.help();
+      return 0;
+    }
+    streams.err << "error: " << e.what() << "\n";
+    streams.err << "Run 'aiplat --help' for usage.\n";
+    return 2;
+  }
+  ctx.terminal = Terminal::detect(parse_color(g.color), env);
+  ctx.log = std::make_unique<Logger>(streams.err, g.verbosity, g.quiet);
+  if (!ctx.action) {
+    streams.err << "error: no command given\n";
+    return 2;
+  }
+  Result<int> code = ctx.action();
+  if (!code) {
+    ctx.log->error(code.error().message);
+    return exit_code_for(code.error());
+  }
+  return *code;
+}
+
+}  // namespace aiplat
