@@ -1,0 +1,15 @@
+#pragma once
+// Checks that span files: names that must exist elsewhere in the catalog
+// (required add-ons, profile entries, modes, extends) and files sources point at.
+#include <vector>
+
+#include "catalog/doc_reader.hpp"
+#include "catalog/model.hpp"
+#include "util/fs.hpp"
+
+namespace aiplat::catalog {
+
+/// Appends every broken reference of `catalog` to `problems`.
+void check_references(const Catalog& catalog, Fs& fs, std::vector<Problem>& problems);
+
+}  // namespace aiplat::catalog
