@@ -20,6 +20,18 @@ std::string url_encode(const std::string& value) {
   return out;
 }
 
+std::string path_encode(const std::string& segment) {
+  std::string out;
+  for (unsigned char c : segment) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':' || c == '@') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
 void add_query(std::string& path, const std::string& key, const std::string& value) {
   if (value.empty()) return;
   path += path.find('?') == std::string::npos ? '?' : '&';
@@ -163,9 +175,9 @@ std::string Client::resource_path(const ResourceMapping& mapping, const std::str
                                   const std::string& subresource) {
   std::string path = mapping.gvr.group.empty() ? "/api/" + mapping.gvr.version
                                                : "/apis/" + mapping.gvr.group + "/" + mapping.gvr.version;
-  if (mapping.namespaced() && !ns.empty()) path += "/namespaces/" + url_encode(ns);
+  if (mapping.namespaced() && !ns.empty()) path += "/namespaces/" + path_encode(ns);
   path += "/" + mapping.gvr.resource;
-  if (!name.empty()) path += "/" + url_encode(name);
+  if (!name.empty()) path += "/" + path_encode(name);
   if (!subresource.empty()) path += "/" + subresource;
   return path;
 }

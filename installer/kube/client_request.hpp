@@ -18,6 +18,10 @@ struct Client::Request {
 /// Percent-encodes a query value.
 std::string url_encode(const std::string& value);
 
+/// Percent-encodes one path segment; ':' and '@' stay (allowed in segments, and the
+/// proxy syntax "scheme:name:port" needs ':').
+std::string path_encode(const std::string& segment);
+
 /// Appends "key=value" to a path's query when value is non-empty.
 void add_query(std::string& path, const std::string& key, const std::string& value);
 

@@ -182,14 +182,14 @@ KubeResult<std::string> Client::raw_get(const std::string& path) {
 
 KubeResult<std::string> Client::service_proxy_get(const std::string& ns, const std::string& service,
                                                   const std::string& port, const std::string& path) {
-  std::string target = url_encode(service) + (port.empty() ? "" : ":" + url_encode(port));
-  return raw_get(fmt::format("/api/v1/namespaces/{}/services/{}/proxy/{}", url_encode(ns), target, strip_slash(path)));
+  std::string target = path_encode(service) + (port.empty() ? "" : ":" + path_encode(port));
+  return raw_get(fmt::format("/api/v1/namespaces/{}/services/{}/proxy/{}", path_encode(ns), target, strip_slash(path)));
 }
 
 KubeResult<std::string> Client::pod_proxy_get(const std::string& ns, const std::string& pod, const std::string& port,
                                               const std::string& path) {
-  std::string target = url_encode(pod) + (port.empty() ? "" : ":" + url_encode(port));
-  return raw_get(fmt::format("/api/v1/namespaces/{}/pods/{}/proxy/{}", url_encode(ns), target, strip_slash(path)));
+  std::string target = path_encode(pod) + (port.empty() ? "" : ":" + path_encode(port));
+  return raw_get(fmt::format("/api/v1/namespaces/{}/pods/{}/proxy/{}", path_encode(ns), target, strip_slash(path)));
 }
 
 }  // namespace aiplat::kube
