@@ -1,0 +1,52 @@
+#pragma once
+// Copies images from registries into an OCI layout: manifests resolved first, then
+// every distinct blob streamed once, in parallel, digest-verified on the way in.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "airgap/oci.hpp"
+#include "airgap/oci_layout.hpp"
+#include "airgap/progress.hpp"
+#include "airgap/reference.hpp"
+#include "airgap/registry_pool.hpp"
+
+namespace aiplat::airgap {
+
+struct PullOptions {
+  std::vector<Platform> platforms;  ///< keep only these from image indexes; empty keeps all
+  std::string pull_mirror;          ///< pull every image from this registry (same repository path)
+  int parallel = 8;
+  std::set<std::string> skip_blobs;  ///< blobs a base bundle already holds (pack --since)
+};
+
+struct PulledImage {
+  std::string source;  ///< the normalised reference, also the layout's ref.name
+  Descriptor root;     ///< what index.json names; a rewritten index when platforms were filtered
+  std::vector<std::string> platforms;
+  bool filtered = false;
+  std::uint64_t size = 0;  ///< bytes of all manifests and blobs of the image
+};
+
+struct PullResult {
+  std::vector<PulledImage> images;
+  std::vector<Descriptor> omitted;  ///< blobs left out because the base holds them
+  std::uint64_t bytes_pulled = 0;
+};
+
+/// Pulls `refs` into `layout` and records them in its index.json (saved).
+Result<PullResult> pull_images(const std::vector<ImageRef>& refs, OciLayout& layout, RegistryPool& pool,
+                               const PullOptions& options, Progress& progress);
+
+/// Every manifest and blob reachable from `root` in a layout, manifests last-first
+/// (children before the index that names them), blobs in order of first use.
+struct ImageGraph {
+  std::vector<Manifest> manifests;  ///< children first, root last
+  std::vector<Descriptor> blobs;    ///< configs and layers, each once
+};
+
+/// Walks an image in a layout; a blob may be missing from the layout (delta bundles).
+Result<ImageGraph> walk_image(const OciLayout& layout, const Descriptor& root);
+
+}  // namespace aiplat::airgap
