@@ -104,6 +104,7 @@ KubeResult<WatchOutcome> Client::watch(const GroupVersionKind& gvk, const std::s
     if (clock.now() >= deadline) break;
     ++outcome.reconnects;
     bool quick = clock.now() - started < k_short_stream;
+    if (result && quick) ++failures;  // repeated instant closes back off like errors
     if (!result || quick) {
       auto wait = m_backoff->delay(std::max(failures, 1), result ? 0 : result.error().retry_after_seconds);
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now());
