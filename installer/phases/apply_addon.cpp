@@ -176,8 +176,9 @@ Result<std::size_t> apply_members(kube::Client& client, PhaseContext& ctx, const
       Result<void> done = ctx.wet("apply " + ref->to_string(), [&]() -> Result<void> {
         auto r = client.apply(object, apply_options);
         if (r) return {};
-        // A dry run cannot create the kinds of CRDs this very add-on brings.
-        if (!live_run && new_crd_groups.count(ref->gvk.group) != 0) return {};
+        // A dry run cannot create the kinds of CRDs this very add-on brings, nor objects in
+        // namespaces it only pretended to create.
+        if (!live_run && (new_crd_groups.count(ref->gvk.group) != 0 || r.error().not_found())) return {};
         std::string message = r.error().message;
         if (r.error().conflict()) {
           message += "\n    (another field manager owns these fields: re-run with --force-conflicts to take them over)";

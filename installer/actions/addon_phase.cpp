@@ -1,0 +1,231 @@
+// One add-on of an install: apply, wait, check, prune, record. The record is written twice:
+// "applying" (with the union of the old and new members, so a killed run leaves every object
+// it may have created findable for pruning) before the first object, "installed" last.
+#include <fmt/format.h>
+
+#include "actions/install_steps.hpp"
+#include "conformance/runner.hpp"
+#include "phases/wait_ready.hpp"
+
+namespace aiplat::actions {
+namespace {
+
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::string outcome_name(conformance::Outcome o) {
+  switch (o) {
+    case conformance::Outcome::pass: return "pass";
+    case conformance::Outcome::fail: return "fail";
+    case conformance::Outcome::skip: return "skip";
+    case conformance::Outcome::not_applicable: return "n/a";
+  }
+  return "?";
+}
+
+class AddonPhase final : public Phase {
+ public:
+  AddonPhase(InstallRun& run, PreparedAddon& addon, AddonSummary& summary)
+      : m_run(run), m_addon(addon), m_summary(summary) {}
+  [[nodiscard]] std::string title() const override { return "install " + m_addon.rendered.name; }
+
+  Result<void> run(PhaseContext& ctx) override {
+    const std::string& name = m_addon.rendered.name;
+    if (m_addon.up_to_date) {
+      m_summary.state = "unchanged";
+      m_summary.detail = "digest and live inventory match the record";
+      emit("apply", "skipped", "unchanged", static_cast<int>(m_addon.members.size()));
+      return {};
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    kube::Client& client = *m_run.client;
+    const InstallOptions& o = m_run.options;
+    kube::DryRun server_dry = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
+
+    kube::ApplySetParent superset = m_addon.parent;
+    if (m_addon.live_parent) superset.merge_from(*m_addon.live_parent);
+    superset.add_members(m_addon.members);
+    InstallRecord record = base_record();
+    record.state = "applying";
+    record.started_at = now_rfc3339();
+    std::set<InventoryItem> inventory;
+    if (m_addon.record) inventory.insert(m_addon.record->inventory.begin(), m_addon.record->inventory.end());
+    for (const Json& m : m_addon.members) inventory.insert(inventory_item(m));
+    record.inventory.assign(inventory.begin(), inventory.end());
+    if (auto w = write(ctx, superset, record, server_dry); !w) return fail("apply", w.error());
+
+    emit("apply", "started", fmt::format("{} objects", m_addon.members.size()), static_cast<int>(m_addon.members.size()));
+    ApplyAddonOptions ao = apply_options();
+    auto applied = apply_members(client, ctx, m_addon.members, ao, name);
+    if (!applied) return fail("apply", applied.error());
+    m_summary.applied = *applied;
+    emit("apply", "ok", fmt::format("{} objects applied", *applied), static_cast<int>(*applied), since(t0));
+
+    if (ctx.dry_run() == DryRun::none) {
+      auto tw = std::chrono::steady_clock::now();
+      emit("wait", "started", "waiting for readiness");
+      auto targets = wait_targets(client, m_addon.members, m_addon.step->addon ? m_addon.step->addon->readiness
+                                                                                : std::vector<catalog::ReadinessRule>{});
+      if (!targets) return fail("wait", targets.error());
+      auto ready = wait_ready(client, *targets, ao.timeout, ctx, name);
+      if (!ready) return fail("wait", ready.error());
+      emit("wait", "ok", fmt::format("{} objects ready", targets->size()), static_cast<int>(targets->size()), since(tw));
+      if (auto c = run_add_on_checks(ctx, record); !c) return fail("check", c.error());
+    }
+
+    auto victims = prune_candidates(client, superset, m_addon.members);
+    if (!victims) return fail("prune", victims.error());
+    if (!victims->empty()) {
+      std::vector<std::string> names;
+      for (const kube::ResourceRef& r : *victims) names.push_back(r.to_string());
+      Result<bool> ok = o.confirm_prune ? o.confirm_prune(name, names) : Result<bool>(false);
+      if (!ok) return fail("prune", ok.error());
+      if (!*ok) {
+        std::string message = fmt::format("{}: {} object(s) are no longer part of the add-on and would be pruned:", name,
+                                          names.size());
+        for (const std::string& n : names) message += "\n  " + n;
+        message += "\nre-run with --yes to delete them (nothing else was deleted)";
+        return fail("prune", Error{ErrorKind::input, message});
+      }
+      auto pruned = prune(client, ctx, *victims);
+      if (!pruned) return fail("prune", pruned.error());
+      m_summary.pruned = victims->size();
+      emit("prune", "ok", fmt::format("{} objects pruned", victims->size()), static_cast<int>(victims->size()));
+    }
+
+    kube::ApplySetParent exact = m_addon.parent;
+    exact.add_members(m_addon.members);
+    record.state = "installed";
+    record.inventory.clear();
+    for (const Json& m : m_addon.members) record.inventory.push_back(inventory_item(m));
+    std::sort(record.inventory.begin(), record.inventory.end());
+    record.finished_at = now_rfc3339();
+    if (auto w = write(ctx, exact, record, server_dry); !w) return fail("record", w.error());
+    m_summary.seconds = since(t0);
+    m_summary.state = ctx.dry_run() == DryRun::none ? "installed" : "planned";
+    if (m_summary.detail.empty()) m_summary.detail = m_addon.why;
+    emit("record", "ok", m_summary.state, static_cast<int>(m_addon.members.size()), m_summary.seconds);
+    return {};
+  }
+
+ private:
+  InstallRecord base_record() const {
+    InstallRecord r;
+    r.name = m_addon.rendered.name;
+    r.version = m_addon.rendered.version;
+    r.mode = m_addon.rendered.mode;
+    r.profile = m_run.plan.profile;
+    r.digest = m_addon.rendered.digest;
+    r.source_digests = m_addon.rendered.source_digests;
+    r.images = m_addon.rendered.images;
+    r.tool = m_run.options.tooling;
+    return r;
+  }
+
+  ApplyAddonOptions apply_options() const {
+    ApplyAddonOptions ao;
+    ao.force = m_run.options.force;
+    ao.workers = m_run.options.workers;
+    const catalog::AddOn* addon = m_addon.step->addon.get();
+    ao.timeout = m_run.options.timeout ? *m_run.options.timeout
+                 : addon != nullptr     ? std::chrono::duration_cast<std::chrono::milliseconds>(addon->timeout)
+                                        : std::chrono::milliseconds(600000);
+    if (addon != nullptr) ao.defers_to = addon->crds.defers_to;
+    return ao;
+  }
+
+  Result<void> write(PhaseContext& ctx, const kube::ApplySetParent& parent, const InstallRecord& record,
+                     kube::DryRun dry) {
+    return ctx.wet(fmt::format("record {} as {} in ConfigMap {}/{}", record.name, record.state, parent.ns, parent.name),
+                   [&]() -> Result<void> {
+                     auto w = write_record(*m_run.client, parent, record, dry);
+                     // A server dry run of a first install has no aiplat-system namespace to validate against.
+                     if (!w && dry == kube::DryRun::all) return {};
+                     return w;
+                   });
+  }
+
+  /// The checks the add-on provides (conformance runner), recorded with the add-on.
+  Result<void> run_add_on_checks(PhaseContext& ctx, InstallRecord& record) {
+    const catalog::PlanStep& step = *m_addon.step;
+    if (m_run.options.verify == Verify::no || step.checks.empty()) return {};
+    auto checklist = conformance::checklist_for(m_run.plan.minor.to_string());
+    if (!checklist) {
+      m_run.log.warn(fmt::format("{}: no checklist for Kubernetes {}; checks skipped", step.name,
+                                 m_run.plan.minor.to_string()));
+      return {};
+    }
+    conformance::RunOptions ro;
+    ro.checklist = *checklist;
+    for (const std::string& id : step.checks) {
+      if (checklist->find(id) != nullptr) ro.only.push_back(id);
+    }
+    if (ro.only.empty()) return {};
+    for (const catalog::NotApplicable& n : m_run.plan.not_applicable) ro.not_applicable[n.id] = n.reason;
+    ro.secrets = m_run.client->config().secrets();
+    auto tc = std::chrono::steady_clock::now();
+    emit("check", "started", "checks: " + fmt::format("{}", fmt::join(ro.only, ", ")));
+    auto results = conformance::run_checks(*m_run.client, ro);
+    if (!results) return tl::unexpected(results.error());
+    std::string line;
+    for (const conformance::CheckResult& r : *results) {
+      record.checks.push_back(RecordedCheck{r.id, outcome_name(r.outcome), r.message});
+      if (r.outcome == conformance::Outcome::fail && r.level == conformance::Level::must) ++m_summary.checks_failed;
+      line += (line.empty() ? "" : ", ") + r.id + " " + outcome_name(r.outcome);
+    }
+    m_summary.detail = line;
+    if (ctx.cancelled()) return cancelled(step.name + ": interrupted during checks");
+    emit("check", m_summary.checks_failed > 0 ? "failed" : "ok", line, static_cast<int>(results->size()), since(tc));
+    return {};
+  }
+
+  void emit(const std::string& phase, const std::string& state, const std::string& detail, int objects = 0,
+            double seconds = 0) {
+    m_run.observer.event(InstallEvent{phase, m_addon.rendered.name, state, detail, objects, seconds});
+  }
+
+  Result<void> fail(const std::string& phase, const Error& e) {
+    m_summary.state = e.kind == ErrorKind::cancelled ? "interrupted" : "failed";
+    m_summary.detail = e.message.substr(0, e.message.find('\n'));
+    emit(phase, "failed", e.message);
+    return tl::unexpected(e);
+  }
+
+  InstallRun& m_run;
+  PreparedAddon& m_addon;
+  AddonSummary& m_summary;
+};
+
+class SystemNamespacePhase final : public Phase {
+ public:
+  explicit SystemNamespacePhase(InstallRun& run) : m_run(run) {}
+  [[nodiscard]] std::string title() const override { return "namespace aiplat-system"; }
+  Result<void> run(PhaseContext& ctx) override {
+    Json ns = {{"apiVersion", "v1"},
+               {"kind", "Namespace"},
+               {"metadata", {{"name", k_system_namespace}, {"labels", {{"app.kubernetes.io/managed-by", "aiplat"}}}}}};
+    kube::ApplyOptions options;
+    options.dry_run = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
+    return ctx.wet("apply Namespace aiplat-system (install records)", [&]() -> Result<void> {
+      auto r = m_run.client->apply(ns, options);
+      if (!r) return tl::unexpected(r.error().with_context("creating namespace aiplat-system").to_error());
+      return {};
+    });
+  }
+
+ private:
+  InstallRun& m_run;
+};
+
+}  // namespace
+
+std::unique_ptr<Phase> make_addon_phase(InstallRun& run, PreparedAddon& addon, AddonSummary& summary) {
+  return std::make_unique<AddonPhase>(run, addon, summary);
+}
+
+std::unique_ptr<Phase> make_system_namespace_phase(InstallRun& run) {
+  return std::make_unique<SystemNamespacePhase>(run);
+}
+
+}  // namespace aiplat::actions
