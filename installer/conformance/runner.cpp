@@ -1,6 +1,7 @@
 #include "conformance/runner.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <random>
 
 #include <fmt/format.h>
@@ -105,7 +106,13 @@ CheckResult run_one(kube::Client& client, const RunOptions& options, const Requi
     return finish(std::move(result));
   }
   result.namespace_name = ns;
-  Verdict verdict = def->run(ctx);
+  Verdict verdict;
+  try {
+    verdict = def->run(ctx);
+  } catch (const std::exception& e) {
+    // An answer shaped unlike any Kubernetes object (a field of the wrong type) must not end the run.
+    verdict = fail(std::string("unexpected answer from the cluster: ") + e.what());
+  }
   ctx.run_cleanups();
   result.cleanup_warning = cleanup_namespace(ctx, options.cleanup_timeout);
   result.outcome = verdict.outcome;
