@@ -87,7 +87,10 @@ std::vector<ResourceInfo> Cluster::resources_locked() const {
   std::vector<ResourceInfo> out = m_builtin;
   for (const auto& [name, crd] : m_crds) {
     const Json& spec = crd["spec"];
-    for (const Json& version : spec.value("versions", Json::array())) {
+    if (!spec.contains("versions")) {
+      continue;
+    }
+    for (const Json& version : spec["versions"]) {
       if (!version.value("served", true)) {
         continue;
       }
@@ -132,7 +135,12 @@ std::optional<ResourceInfo> Cluster::find_kind_locked(const std::string& group, 
   return std::nullopt;
 }
 
-void Cluster::register_crd_locked(const Json& crd) { m_crds[crd["metadata"].value("name", "")] = crd; }
+void Cluster::register_crd_locked(const Json& crd) {
+  Json& slot = m_crds[crd["metadata"].value("name", "")];
+  if (slot.is_null() || slot["metadata"]["resourceVersion"] != crd["metadata"]["resourceVersion"]) {
+    slot = crd;
+  }
+}
 
 void Cluster::unregister_crd_locked(const Json& crd) {
   std::string name = crd["metadata"].value("name", "");
@@ -169,7 +177,10 @@ Json Cluster::crd_schema_locked(const ResourceInfo& info) const {
   if (crd == nullptr) {
     return nullptr;
   }
-  for (const Json& version : (*crd)["spec"].value("versions", Json::array())) {
+  if (!(*crd)["spec"].contains("versions")) {
+    return nullptr;
+  }
+  for (const Json& version : (*crd)["spec"]["versions"]) {
     if (version.value("name", "") == info.version) {
       const Json* schema = value_at(version, {"f:schema", "f:openAPIV3Schema"});
       return schema != nullptr ? *schema : Json(nullptr);

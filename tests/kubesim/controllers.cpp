@@ -143,7 +143,7 @@ void Controllers::tick_locked() {
         continue;
       }
       Json status = wanted_status(object);
-      if (status.is_null() || same_status(object.value("status", Json::object()), status)) {
+      if (status.is_null() || same_status(object.contains("status") ? object["status"] : Json::object(), status)) {
         continue;
       }
       Json next = object;
@@ -163,7 +163,8 @@ void Controllers::tick_locked() {
     status["conditions"] = {condition("NamesAccepted", "NoConflicts", "no conflicts found"),
                             condition("Established", "InitialNamesAccepted", "the initial names have been accepted")};
     Json stored = Json::array();
-    for (const Json& version : crd["spec"].value("versions", Json::array())) {
+    const Json* versions = value_at(crd, {"f:spec", "f:versions"});
+    for (const Json& version : versions != nullptr ? *versions : stored) {
       if (version.value("storage", false)) {
         stored.push_back(version.value("name", ""));
       }

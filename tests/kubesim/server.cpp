@@ -58,6 +58,11 @@ std::string field_manager(const httplib::Request& request) {
 
 // Request bodies are JSON; YAML is accepted too (it is a superset).
 bool parse_body(const httplib::Request& request, Json& out, Reply& error) {
+  if (request.get_header_value("Content-Type").find("protobuf") != std::string::npos) {
+    error = status_error(415, "UnsupportedMediaType",
+                         "kubesim accepts JSON and YAML request bodies only, not protobuf (see docs/kubesim.md)");
+    return false;
+  }
   out = Json::parse(request.body, nullptr, false);
   if (!out.is_discarded()) {
     return true;
