@@ -132,6 +132,9 @@ Json row_for(const std::vector<Column>& columns, const Json& object, const std::
   for (const Column& column : columns) {
     if (column.name == "Age" && column.json_path.empty()) {
       cells.push_back(human_duration(age_seconds(object["metadata"].value("creationTimestamp", ""))));
+    } else if (column.name == "Status" && column.json_path.find("Ready") != std::string::npos) {
+      Json ready = eval_path(object, column.json_path);
+      cells.push_back(ready == Json("True") ? "Ready" : "NotReady");
     } else if (column.name == "Ready" && column.json_path.empty()) {
       const Json& status = object.value("status", Json::object());
       cells.push_back(fmt::format("{}/{}", status.value("readyReplicas", 0),
