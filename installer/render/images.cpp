@@ -96,14 +96,17 @@ class ImageWalker {
     if (!version.empty()) text += (version.starts_with("sha256:") ? "@" : ":") + version;
     const Listed* listed = check(object, text, field.path, /*allow_suffix=*/true);
     if (listed == nullptr) return;
+    // A tag the operator extends ("595.91.07" -> "595.91.07-ubuntu24.04") names no image of its own:
+    // the closure gets the listed image instead.
+    ImageReference pulled = m_used.tag == listed->ref.tag ? m_used : listed->ref;
     if (m_registry.empty()) {
-      m_closure.insert(text);
+      m_closure.insert(pulled.str());
       return;
     }
     ImageReference full = rewrite_image_registry(m_used, m_registry);
     std::string name = full.name();
     parent["repository"] = name.substr(0, name.size() - image.size() - 1);
-    m_closure.insert(full.str());
+    m_closure.insert(rewrite_image_registry(pulled, m_registry).str());
   }
 
   void operands() {
