@@ -66,11 +66,15 @@ Reply Cluster::apply_locked(const ResourceInfo& info, const std::string& ns, con
   if (options.field_manager.empty()) {
     return status_error(400, "BadRequest", "PATCH /: fieldManager is required for apply requests");
   }
-  aiplat::Result<aiplat::YamlDocument> parsed = aiplat::parse_yaml(body, "apply request body");
-  if (!parsed) {
-    return status_error(400, "BadRequest", "error decoding YAML: " + parsed.error().message);
+  // kubectl sends JSON; the YAML parser (which keeps positions) is only needed for YAML bodies.
+  Json applied = Json::parse(body, nullptr, false);
+  if (applied.is_discarded()) {
+    aiplat::Result<aiplat::YamlDocument> parsed = aiplat::parse_yaml(body, "apply request body");
+    if (!parsed) {
+      return status_error(400, "BadRequest", "error decoding YAML: " + parsed.error().message);
+    }
+    applied = parsed->value;
   }
-  Json applied = parsed->value;
   if (!applied.is_object()) {
     return status_error(400, "BadRequest", "the apply configuration is not an object");
   }

@@ -305,7 +305,16 @@ Json openapi_v3_root(Cluster& cluster) {
   for (const GroupVersions& gv : served_groups(cluster.resources_locked())) {
     for (const std::string& version : gv.versions) {
       std::string path = gv.group.empty() ? "api/" + version : "apis/" + gv.group + "/" + version;
-      std::string hash = aiplat::sha256_hex(openapi_v3_document(cluster, path).dump());
+      // The document changes only with the minor and the CRDs serving it; hash those, not the (large) text.
+      std::string identity = path + "@" + std::to_string(cluster.options().minor);
+      for (const ResourceInfo& info : cluster.resources_locked()) {
+        const Json* crd = (info.group == gv.group && info.version == version) ? cluster.crd_for_locked(info)
+                                                                               : nullptr;
+        if (crd != nullptr) {
+          identity += "," + (*crd)["metadata"].value("resourceVersion", "");
+        }
+      }
+      std::string hash = aiplat::sha256_hex(identity);
       std::transform(hash.begin(), hash.end(), hash.begin(), ::toupper);
       paths[path] = {{"serverRelativeURL", "/openapi/v3/" + path + "?hash=" + hash}};
     }
