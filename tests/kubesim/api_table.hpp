@@ -36,7 +36,7 @@ struct ServeOptions {
 
 /// First and last minors kubesim can simulate.
 inline constexpr int k_min_minor = 31;
-inline constexpr int k_max_minor = 36;
+inline constexpr int k_max_minor = 37;
 
 /// The built-in resources the minor serves, in discovery order (groups, then versions by preference).
 std::vector<ResourceInfo> builtin_resources(const ServeOptions& options);
