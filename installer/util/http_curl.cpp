@@ -76,6 +76,16 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
   return n;
 }
 
+// Lets curl rewind an in-memory body, which it needs to resend a request on a new
+// connection after a reused one was closed (otherwise: "necessary data rewind wasn't possible").
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->request->body_reader || origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
+  if (offset < 0 || static_cast<std::size_t>(offset) > t->request->body.size()) return CURL_SEEKFUNC_FAIL;
+  t->body_offset = static_cast<std::size_t>(offset);
+  return CURL_SEEKFUNC_OK;
+}
+
 TransportError classify(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_CONNECT:
@@ -154,6 +164,8 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
       curl_easy_setopt(h, CURLOPT_READDATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
+      curl_easy_setopt(h, CURLOPT_SEEKDATA, &transfer);
       std::optional<std::uint64_t> size = request.body_reader ? request.body_size
                                                               : std::optional<std::uint64_t>(request.body.size());
       if (size) curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(*size));

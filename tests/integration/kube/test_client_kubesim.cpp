@@ -155,8 +155,12 @@ TEST_F(ClientKubesim, WatchSeesChangesMadeMeanwhile) {
   ASSERT_TRUE(m_client->apply(namespace_object("watched")));
   auto list = m_client->list({"", "v1", "ConfigMap"}, "watched");
   ASSERT_TRUE(list) << list.error().message;
+  std::vector<std::string> write_errors;
   std::thread writer([&] {
-    for (int i = 0; i < 3; ++i) (void)m_client->apply(config_map("watched", "w" + std::to_string(i), {{"i", "x"}}));
+    for (int i = 0; i < 3; ++i) {
+      auto r = m_client->apply(config_map("watched", "w" + std::to_string(i), {{"i", "x"}}));
+      if (!r) write_errors.push_back(r.error().message);
+    }
   });
   std::vector<std::string> names;
   WatchOptions options;
@@ -167,6 +171,7 @@ TEST_F(ClientKubesim, WatchSeesChangesMadeMeanwhile) {
     return names.size() == 3 ? WatchControl::stop : WatchControl::next;
   });
   writer.join();
+  ASSERT_TRUE(write_errors.empty()) << write_errors.front();
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome->end, WatchEnd::stopped);
   EXPECT_EQ(names, (std::vector<std::string>{"w0", "w1", "w2"}));
