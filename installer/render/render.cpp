@@ -79,6 +79,8 @@ Result<RenderedAddon> render_step(const catalog::PlanStep& step, const RenderOpt
   if (!images) return tl::unexpected(images.error().with_context(context));
   out.images = std::move(*images);
 
+  out.crd_scopes = crd_scopes(out.objects);
+
   Sha256 digest;
   for (const Json& o : out.objects) {
     digest.update(o.dump());

@@ -53,6 +53,10 @@ struct RenderedAddon {
   std::map<std::string, std::string> source_digests;
   /// sha256 hex over the rendered objects: an add-on whose digest is unchanged is skipped.
   std::string digest;
+  /// "group/Kind" -> namespaced?, for the CRDs among `objects`. Merge it into the
+  /// RenderOptions::namespaced_kinds of later steps, whose objects may be of these kinds
+  /// (kueue-queues' ClusterQueue after kueue) when no cluster discovery is at hand.
+  std::map<std::string, bool> crd_scopes;
 };
 
 /// Renders one plan step. Input errors name the add-on file, source or object at fault.
