@@ -43,6 +43,7 @@ int run(const std::vector<std::string>& args, Streams& streams, const std::map<s
   app.add_option("--catalog", g.catalog_dir, "Catalog directory (addons/, profiles/) instead of the built-in one");
 
   add_version_command(app, ctx);
+  add_airgap_command(app, ctx);
   add_render_command(app, ctx);
 
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
