@@ -49,6 +49,7 @@ struct CliContext {
 /// Each command file registers itself on the root app.
 void add_version_command(CLI::App& app, CliContext& ctx);
 void add_airgap_command(CLI::App& app, CliContext& ctx);
+void add_verify_command(CLI::App& app, CliContext& ctx);
 void add_render_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace aiplat

@@ -44,6 +44,7 @@ int run(const std::vector<std::string>& args, Streams& streams, const std::map<s
 
   add_version_command(app, ctx);
   add_airgap_command(app, ctx);
+  add_verify_command(app, ctx);
   add_render_command(app, ctx);
 
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
