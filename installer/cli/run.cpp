@@ -18,6 +18,24 @@ int exit_code_for(const Error& e) {
   return 1;
 }
 
+/// The first argument that is neither a flag nor a global option's value, when it names no
+/// command ("aiplat bogus"); "" otherwise. CLI11's own text for this case is generic.
+std::string first_command_word(const std::vector<std::string>& args, CLI::App& app) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return "";
+    if (a.starts_with("-")) {
+      if (a.find('=') != std::string::npos) continue;
+      const CLI::Option* opt = app.get_option_no_throw(a);
+      if (opt != nullptr && opt->get_type_size() > 0 && i + 1 < args.size()) ++i;  // skip the option's value
+      continue;
+    }
+    std::vector<CLI::App*> known = app.get_subcommands([&a](CLI::App* sub) { return sub->check_name(a); });
+    return known.empty() ? a : "";
+  }
+  return "";
+}
+
 ColorMode parse_color(const std::string& s) {
   if (s == "always") return ColorMode::always;
   if (s == "never") return ColorMode::never;
@@ -43,9 +61,14 @@ int run(const std::vector<std::string>& args, Streams& streams, const std::map<s
   app.add_option("--catalog", g.catalog_dir, "Catalog directory (addons/, profiles/) instead of the built-in one");
 
   add_version_command(app, ctx);
+  add_render_command(app, ctx);
+  add_catalog_command(app, ctx);
+  add_plan_command(app, ctx);
+  add_install_command(app, ctx);
+  add_status_command(app, ctx);
+  add_diff_command(app, ctx);
   add_airgap_command(app, ctx);
   add_verify_command(app, ctx);
-  add_render_command(app, ctx);
 
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 
@@ -64,6 +87,14 @@ int run(const std::vector<std::string>& args, Streams& streams, const std::map<s
       for (CLI::App* sub : app.get_subcommands()) streams.out << sub->help();
       if (app.get_subcommands().empty()) streams.out << app.help();
       return 0;
+    }
+    if (app.get_subcommands().empty()) {
+      std::string unknown = first_command_word(args, app);
+      if (!unknown.empty()) {
+        streams.err << "error: unknown command \"" << unknown << "\"\n";
+        streams.err << "Run 'aiplat --help' for usage.\n";
+        return 2;
+      }
     }
     streams.err << "error: " << e.what() << "\n";
     streams.err << "Run 'aiplat --help' for usage.\n";

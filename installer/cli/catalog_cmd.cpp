@@ -1,0 +1,159 @@
+// `aiplat catalog list | show NAME[@VERSION] | lint [--strict]`.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "catalog/doc_reader.hpp"
+#include "catalog/lint.hpp"
+#include "cli/catalog_access.hpp"
+#include "cli/context.hpp"
+#include "util/table.hpp"
+#include "util/yaml.hpp"
+
+namespace aiplat {
+namespace {
+
+std::string join(const std::vector<std::string>& items, const std::string& sep = ",") {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+Json range_json(const catalog::MinorRange& r) {
+  Json j = Json::object();
+  if (r.min) j["min"] = r.min->to_string();
+  if (r.max) j["max"] = r.max->to_string();
+  return j;
+}
+
+Json list_json(const catalog::Catalog& cat) {
+  Json addons = Json::array();
+  for (const auto& [name, versions] : cat.addons) {
+    Json vs = Json::array();
+    for (const auto& a : versions) {
+      Json modes = Json::array();
+      for (const auto& [m, unused] : a->modes) modes.push_back(m);
+      vs.push_back(Json{{"version", a->version.to_string()},
+                        {"kubernetes", range_json(a->kubernetes)},
+                        {"capabilities", a->capabilities},
+                        {"provides", a->provides},
+                        {"modes", modes},
+                        {"defaultMode", a->default_mode}});
+    }
+    addons.push_back(Json{{"name", name}, {"description", versions.front()->description}, {"versions", vs}});
+  }
+  Json profiles = Json::array();
+  for (const auto& [name, p] : cat.profiles) {
+    Json entries = Json::array();
+    for (const auto& e : p.addons) entries.push_back(e.name);
+    Json k = range_json(p.kubernetes);
+    if (p.kubernetes_default) k["default"] = p.kubernetes_default->to_string();
+    profiles.push_back(Json{{"name", name}, {"description", p.description}, {"kubernetes", k}, {"addons", entries}});
+  }
+  return Json{{"addons", addons}, {"profiles", profiles}};
+}
+
+Result<int> list(CliContext& ctx) {
+  Result<std::string> format = output_format(ctx, "catalog list", {"table", "json", "yaml"}, "table");
+  if (!format) return tl::unexpected(format.error());
+  Result<catalog::Catalog> cat = load_cli_catalog(ctx);
+  if (!cat) return tl::unexpected(cat.error());
+  if (*format == "json") {
+    ctx.streams.out << list_json(*cat).dump(2) << "\n";
+    return 0;
+  }
+  if (*format == "yaml") {
+    ctx.streams.out << to_yaml(list_json(*cat));
+    return 0;
+  }
+  Table addons({"ADD-ON", "VERSIONS", "KUBERNETES", "PROVIDES", "DESCRIPTION"});
+  for (const auto& [name, versions] : cat->addons) {
+    std::vector<std::string> vs;
+    for (const auto& a : versions) vs.push_back(a->version.to_string());
+    addons.add_row({name, join(vs), versions.front()->kubernetes.to_string(), join(versions.front()->provides),
+                    versions.front()->description});
+  }
+  Table profiles({"PROFILE", "KUBERNETES", "DEFAULT", "ADD-ONS", "DESCRIPTION"});
+  for (const auto& [name, p] : cat->profiles) {
+    profiles.add_row({name, p.kubernetes.to_string(), p.kubernetes_default ? p.kubernetes_default->to_string() : "-",
+                      std::to_string(p.addons.size()), p.description});
+  }
+  ctx.streams.out << addons.render() << "\n" << profiles.render();
+  return 0;
+}
+
+Result<int> show(CliContext& ctx, const std::string& what) {
+  Result<std::string> format = output_format(ctx, "catalog show", {"json", "yaml"}, "yaml");
+  if (!format) return tl::unexpected(format.error());
+  Result<catalog::Catalog> cat = load_cli_catalog(ctx);
+  if (!cat) return tl::unexpected(cat.error());
+  std::string name = what.substr(0, what.find('@'));
+  std::string version = what.find('@') == std::string::npos ? "" : what.substr(what.find('@') + 1);
+  auto it = cat->addons.find(name);
+  if (it == cat->addons.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, unused] : cat->addons) names.push_back(n);
+    std::string hint = catalog::nearest_spelling(name, names);
+    return input_error(fmt::format("catalog show: no add-on \"{}\"{} (see `aiplat catalog list`)", name,
+                                   hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)));
+  }
+  std::shared_ptr<const catalog::AddOn> chosen = it->second.front();
+  if (!version.empty()) {
+    Result<catalog::Version> v = catalog::parse_version(version);
+    if (!v) return tl::unexpected(v.error().with_context("catalog show " + what));
+    chosen = cat->find(name, *v);
+    if (!chosen) {
+      std::vector<std::string> vs;
+      for (const auto& a : it->second) vs.push_back(a->version.to_string());
+      return input_error(fmt::format("catalog show: {} has no version {} (versions: {})", name, version, join(vs, ", ")));
+    }
+  }
+  if (*format == "json") ctx.streams.out << chosen->document.dump(2) << "\n";
+  else ctx.streams.out << to_yaml(chosen->document);
+  return 0;
+}
+
+Result<int> lint(CliContext& ctx, bool strict) {
+  catalog::LoadReport report = load_cli_catalog_report(ctx);
+  std::vector<catalog::Problem> problems = report.problems;
+  if (report.ok()) {
+    std::vector<catalog::Problem> plans = catalog::check_profiles_plan(report.catalog);
+    problems.insert(problems.end(), plans.begin(), plans.end());
+  }
+  if (strict) problems.insert(problems.end(), report.unpinned.begin(), report.unpinned.end());
+  std::size_t versions = 0;
+  for (const auto& [name, vs] : report.catalog.addons) versions += vs.size();
+  for (const catalog::Problem& p : problems) ctx.streams.out << p.to_string() << "\n";
+  std::string which = ctx.global.catalog_dir.empty() ? "built-in catalog" : "catalog " + ctx.global.catalog_dir;
+  ctx.streams.out << fmt::format("{}: {} add-ons ({} versions), {} profiles: {}\n", which, report.catalog.addons.size(),
+                                 versions, report.catalog.profiles.size(),
+                                 problems.empty() ? "no problems" : fmt::format("{} problem{}", problems.size(),
+                                                                                problems.size() == 1 ? "" : "s"));
+  if (!strict && !report.unpinned.empty()) {
+    ctx.streams.out << fmt::format("note: {} sha256/digest value{} are \"unknown\" (not pinned); "
+                                   "`aiplat catalog lint --strict` lists them\n",
+                                   report.unpinned.size(), report.unpinned.size() == 1 ? "" : "s");
+  }
+  return problems.empty() ? 0 : 2;
+}
+
+}  // namespace
+
+void add_catalog_command(CLI::App& app, CliContext& ctx) {
+  CLI::App* cmd = app.add_subcommand("catalog", "List, show and lint the catalog of add-ons and profiles");
+  cmd->require_subcommand(1);
+  CLI::App* list_cmd = cmd->add_subcommand("list", "List add-ons with their versions, and profiles (-o table|json|yaml)");
+  list_cmd->callback([&ctx] { ctx.action = [&ctx] { return list(ctx); }; });
+
+  auto what = std::make_shared<std::string>();
+  CLI::App* show_cmd = cmd->add_subcommand("show", "Print one add-on version as YAML or JSON (-o json)");
+  show_cmd->add_option("addon", *what, "NAME or NAME@VERSION (default: the highest version)")->required();
+  show_cmd->callback([&ctx, what] { ctx.action = [&ctx, what] { return show(ctx, *what); }; });
+
+  auto strict = std::make_shared<bool>(false);
+  CLI::App* lint_cmd = cmd->add_subcommand("lint", "Validate the whole catalog; exit 2 when anything is wrong");
+  lint_cmd->add_flag("--strict", *strict, "Also report every sha256/digest that is \"unknown\"");
+  lint_cmd->callback([&ctx, strict] { ctx.action = [&ctx, strict] { return lint(ctx, *strict); }; });
+  for (CLI::App* sub : cmd->get_subcommands({})) sub->fallthrough();
+}
+
+}  // namespace aiplat
