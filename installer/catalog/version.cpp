@@ -332,9 +332,10 @@ Result<KubeMinor> parse_kube_minor(std::string_view text) {
   std::string shown(text);
   std::string_view s = text;
   if (s.starts_with('v')) s.remove_prefix(1);
+  s = s.substr(0, s.find_first_of("-+"));  // server versions carry suffixes: v1.36.0-rc.1, v1.35.2+k3s1
   std::vector<std::string_view> parts = split(s, '.');
   if (parts.size() < 2 || parts.size() > 3 || !all_digits(parts[0]) || !all_digits(parts[1]) ||
-      (parts.size() == 3 && !all_digits(parts[2].substr(0, parts[2].find_first_of("-+"))))) {
+      (parts.size() == 3 && !all_digits(parts[2]))) {
     return input_error(fmt::format("Kubernetes minor \"{}\": expected MAJOR.MINOR such as \"1.35\"", shown));
   }
   KubeMinor m;
