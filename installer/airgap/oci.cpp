@@ -46,10 +46,11 @@ Result<Descriptor> parse_descriptor(const nlohmann::json& object, const std::str
     return input_error(where + ": descriptor has no valid sha256 digest");
   }
   d.digest = object["digest"];
-  if (!object.contains("size") || !object["size"].is_number_unsigned()) {
+  // YAML-converted documents carry sizes as signed integers; accept any integer >= 0.
+  if (!object.contains("size") || !object["size"].is_number_integer() || object["size"].get<std::int64_t>() < 0) {
     return input_error(where + ": descriptor " + d.digest + " has no size");
   }
-  d.size = object["size"];
+  d.size = object["size"].get<std::uint64_t>();
   if (object.contains("platform") && object["platform"].is_object()) {
     const nlohmann::json& p = object["platform"];
     Platform platform;

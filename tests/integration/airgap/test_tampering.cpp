@@ -1,0 +1,187 @@
+// Every way a bundle can be damaged or forged is refused by load with a clear message,
+// before anything is pushed: the target registry's catalog stays empty.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "airgap/bundle_load.hpp"
+#include "airgap/bundle_pack.hpp"
+#include "airgap/signing.hpp"
+#include "airgap_fixture.hpp"
+
+namespace aiplat::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Tampering : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(env.source && env.target);
+    auto keys = airgap::generate_key_pair();
+    ASSERT_TRUE(keys);
+    m_keys = *keys;
+    airgap::BundleContents contents;
+    contents.images = env.images;
+    airgap::PackOptions options;
+    options.output = env.dir.path + "/good.aiplat.tar.zst";
+    options.sign_key_pem = m_keys.private_pem;
+    airgap::RegistryPool pool(env.access(), nullptr);
+    airgap::NullProgress quiet;
+    auto packed = airgap::pack_bundle(contents, pool, options, quiet);
+    ASSERT_TRUE(packed) << packed.error().message;
+    good = options.output.string();
+    entries = read_raw_archive(good);
+  }
+
+  /// Loads `bundle`, expects a refusal mentioning `expected`, and an untouched registry.
+  void expect_refused(const std::string& bundle, const std::string& expected, const std::string& key = "<good>",
+                      std::optional<airgap::Credentials> credentials = std::nullopt) {
+    airgap::RegistryAccess access = env.access(1);
+    if (credentials) access.credentials.set(env.target->host(), *credentials);
+    airgap::RegistryPool pool(access, nullptr);
+    airgap::NullProgress quiet;
+    airgap::LoadOptions options;
+    options.registry = env.target->host();
+    options.public_key_pem = key == "<good>" ? m_keys.public_pem : key;
+    options.work_dir = env.dir.path + "/work";
+    auto r = airgap::load_bundle(bundle, pool, options, quiet);
+    ASSERT_FALSE(r) << "a damaged bundle was loaded: " << bundle;
+    EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
+    EXPECT_TRUE(env.target_catalog().empty()) << "something was pushed before the refusal";
+    // The unpacked files are cleaned up on refusal.
+    if (fs::exists(options.work_dir)) {
+      EXPECT_TRUE(fs::is_empty(options.work_dir));
+    }
+  }
+
+  std::string rewrite(const std::string& name, const std::vector<RawEntry>& edited) {
+    std::string path = env.dir.path + "/" + name;
+    write_raw_archive(path, edited);
+    return path;
+  }
+
+  RawEntry& entry(std::vector<RawEntry>& list, const std::string& prefix, std::size_t min_size = 0) {
+    for (RawEntry& e : list) {
+      if (e.path.starts_with(prefix) && e.data.size() >= min_size) return e;
+    }
+    ADD_FAILURE() << "no entry " << prefix;
+    return list.front();
+  }
+
+  AirgapEnv env;
+  airgap::KeyPair m_keys;
+  std::string good;
+  std::vector<RawEntry> entries;
+};
+
+TEST_F(Tampering, TheUntouchedBundleLoads) {
+  airgap::RegistryPool pool(env.access(), nullptr);
+  airgap::NullProgress quiet;
+  airgap::LoadOptions options{env.target->host(), m_keys.public_pem, env.dir.path, 4};
+  auto r = airgap::load_bundle(good, pool, options, quiet);
+  ASSERT_TRUE(r) << r.error().message;
+  // Rewriting with the test's own writer changes nothing either (the helpers are faithful).
+  std::string same = rewrite("same.aiplat.tar.zst", entries);
+  airgap::LoadOptions again{env.target->host(), m_keys.public_pem, env.dir.path, 4};
+  EXPECT_TRUE(airgap::load_bundle(same, pool, again, quiet));
+}
+
+TEST_F(Tampering, FlippedBitInALayerBlob) {
+  auto edited = entries;
+  RawEntry& blob = entry(edited, "images/blobs/sha256/", 100000);
+  blob.data[blob.data.size() / 2] ^= 0x01;
+  expect_refused(rewrite("blob.aiplat.tar.zst", edited), "does not match checksums.txt");
+}
+
+TEST_F(Tampering, FlippedBitInAManifestBlob) {
+  auto edited = entries;
+  for (RawEntry& e : edited) {
+    if (e.path.starts_with("images/blobs/sha256/") && e.data.find("\"layers\"") != std::string::npos) {
+      e.data[e.data.find("sha256:") + 10] ^= 0x01;
+      break;
+    }
+  }
+  expect_refused(rewrite("manifest.aiplat.tar.zst", edited), "does not match checksums.txt");
+}
+
+TEST_F(Tampering, ChangedBundleYamlBreaksTheSignatureAndTheRootOfTrust) {
+  auto edited = entries;
+  entry(edited, "bundle.yaml").data += "# edited\n";
+  std::string bundle = rewrite("yaml.aiplat.tar.zst", edited);
+  expect_refused(bundle, "signature check failed");
+  // Without --key the checksums root still catches a changed checksums.txt.
+  auto edited2 = entries;
+  entry(edited2, "checksums.txt").data += std::string(64, 'a') + "  extra.txt\n";
+  expect_refused(rewrite("sums.aiplat.tar.zst", edited2), "does not match the root of trust", "");
+}
+
+TEST_F(Tampering, TruncatedArchive) {
+  std::ifstream in(good, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  std::string path = env.dir.path + "/cut.aiplat.tar.zst";
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, bytes.size() * 2 / 3);
+  expect_refused(path, "truncated");
+}
+
+TEST_F(Tampering, UnlistedExtraFile) {
+  auto edited = entries;
+  edited.push_back({"manifests/99-extra/objects.yaml", "kind: Secret\n", "", ""});
+  expect_refused(rewrite("extra.aiplat.tar.zst", edited), "not listed in checksums.txt");
+}
+
+TEST_F(Tampering, PathTraversalEntry) {
+  auto edited = entries;
+  edited.insert(edited.begin() + 3, RawEntry{"manifests/../../evil.sh", "#!/bin/sh\n", "", ""});
+  expect_refused(rewrite("dotdot.aiplat.tar.zst", edited), "climbs out of the bundle");
+  auto absolute = entries;
+  absolute.insert(absolute.begin() + 3, RawEntry{"/etc/cron.d/evil", "x", "", ""});
+  expect_refused(rewrite("abs.aiplat.tar.zst", absolute), "absolute path");
+  EXPECT_FALSE(fs::exists(env.dir.path + "/evil.sh"));
+}
+
+TEST_F(Tampering, EscapingSymlinkAndHardlink) {
+  auto edited = entries;
+  edited.insert(edited.begin() + 3, RawEntry{"manifests/link", "", "../../../etc/passwd", ""});
+  expect_refused(rewrite("symlink.aiplat.tar.zst", edited), "escapes the bundle root");
+  auto hard = entries;
+  hard.insert(hard.begin() + 3, RawEntry{"manifests/hard", "", "", "../../etc/shadow"});
+  expect_refused(rewrite("hardlink.aiplat.tar.zst", hard), "hard link");
+}
+
+TEST_F(Tampering, MissingOrWrongSignatureWithKey) {
+  auto edited = entries;
+  std::erase_if(edited, [](const RawEntry& e) { return e.path == "signature"; });
+  expect_refused(rewrite("unsigned.aiplat.tar.zst", edited), "not signed");
+  auto other = airgap::generate_key_pair();
+  ASSERT_TRUE(other);
+  expect_refused(good, "signature check failed", other->public_pem);
+}
+
+TEST_F(Tampering, WrongRegistryCredentials) {
+  auto htpasswd = make_htpasswd(env.dir.path, "site", "right-password");
+  ASSERT_TRUE(htpasswd);
+  RegistrySpec spec;
+  spec.htpasswd_file = *htpasswd;
+  auto secured = RegistryProcess::start(spec, env.dir.path);
+  ASSERT_TRUE(secured) << secured.error().message;
+  airgap::RegistryAccess access = plain_access({(*secured)->host()}, 1);
+  access.credentials.set((*secured)->host(), {"site", "wrong-password", ""});
+  airgap::RegistryPool pool(access, nullptr);
+  airgap::NullProgress quiet;
+  airgap::LoadOptions options{(*secured)->host(), m_keys.public_pem, env.dir.path, 4};
+  auto r = airgap::load_bundle(good, pool, options, quiet);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("rejected the credentials of user \"site\""), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("wrong-password"), std::string::npos);
+  // With the right password the catalog shows nothing was pushed by the refused run... then it loads.
+  airgap::RegistryAccess right = plain_access({(*secured)->host()}, 1);
+  right.credentials.set((*secured)->host(), {"site", "right-password", ""});
+  EXPECT_TRUE(catalog_of((*secured)->host(), right).empty());
+  airgap::RegistryPool right_pool(right, nullptr);
+  auto ok = airgap::load_bundle(good, right_pool, options, quiet);
+  EXPECT_TRUE(ok) << ok.error().message;
+}
+
+}  // namespace
+}  // namespace aiplat::testing
