@@ -59,12 +59,27 @@ Accelerators find_accelerators(CheckContext& ctx) {
       }
     }
   }
-  // Device plugin: the kubelet reports allocatable only after a plugin registered.
+  // Device plugin: allocatable alone can be stale or written by hand, so a device plugin pod must
+  // also be running on the node.
+  int allocatable_only = 0;
   for (const auto& [name, n] : ready) {
     long long count = quantity_count(n->value("status", Json::object())
                                          .value("allocatable", Json::object())
                                          .value(ctx.settings.accelerator_resource, Json(nullptr)));
-    if (count > 0) acc.nodes.push_back({name, (*n)["metadata"].value("uid", std::string()), static_cast<int>(count), *n});
+    if (count <= 0) continue;
+    KubeResult<kube::ObjectList> pods = ctx.api.list(gvk("v1", "Pod"), "", "", "spec.nodeName=" + name);
+    bool plugin = false;
+    if (pods) {
+      for (const Json& p : pods->items) {
+        plugin = plugin || (p["metadata"].value("name", std::string()).find("device-plugin") != std::string::npos &&
+                            p.value("status", Json::object()).value("phase", std::string()) == "Running");
+      }
+    }
+    if (!plugin) {
+      ++allocatable_only;
+      continue;
+    }
+    acc.nodes.push_back({name, (*n)["metadata"].value("uid", std::string()), static_cast<int>(count), *n});
   }
   if (!acc.nodes.empty()) {
     acc.mode = AllocationMode::device_plugin;
@@ -72,10 +87,14 @@ Accelerators find_accelerators(CheckContext& ctx) {
                              ctx.settings.accelerator_resource));
     return acc;
   }
-  acc.why_none = fmt::format("no Ready node has allocatable {} and no ResourceSlice of driver {} lists devices on a "
-                             "Ready node ({} node(s) seen, {} Ready)",
+  acc.why_none = fmt::format("no Ready node has allocatable {} with a running device plugin pod, and no ResourceSlice "
+                             "of driver {} lists devices on a Ready node ({} node(s) seen, {} Ready)",
                              ctx.settings.accelerator_resource, ctx.settings.dra_driver, nodes->items.size(),
                              ready.size());
+  if (allocatable_only > 0) {
+    acc.why_none += fmt::format("; {} node(s) report allocatable {} but run no device plugin (stale or simulated)",
+                                allocatable_only, ctx.settings.accelerator_resource);
+  }
   ctx.api.note("accelerators: none: " + acc.why_none);
   return acc;
 }

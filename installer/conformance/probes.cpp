@@ -158,6 +158,12 @@ ProbeRun run_probe(CheckContext& ctx, const Json& pod, std::chrono::seconds time
     return wait == ProbeWait::running && run.pod.value("status", Json::object()).value("phase", "") == "Running";
   });
   run.node = run.pod.value("spec", Json::object()).value("nodeName", std::string());
+  if (run.node.empty() && !condition(run.pod, "PodScheduled").is_object()) {
+    // A real scheduler records why it cannot place a pod; silence means nothing schedules.
+    run.state = ProbeState::no_output;
+    run.message = "pod " + name + " was neither bound nor marked unschedulable: no scheduler acted on it";
+    return run;
+  }
   if (run.node.empty()) {
     run.state = ProbeState::unscheduled;
     run.message = "pod " + name + " was not bound to a node: " + unscheduled_reason(run.pod);

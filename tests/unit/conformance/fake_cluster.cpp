@@ -104,7 +104,9 @@ std::string FakeCluster::key(const std::string& kind, const std::string& ns, con
 void FakeCluster::add(Json object) {
   Json& meta = object["metadata"];
   if (!meta.contains("uid")) meta["uid"] = "uid-" + std::to_string(++m_uid);
-  m_objects[key(object.value("kind", ""), meta.value("namespace", ""), meta.value("name", ""))] = std::move(object);
+  // Json's operator= takes its argument by value, so the key must be computed before the move.
+  std::string k = key(object.value("kind", ""), meta.value("namespace", ""), meta.value("name", ""));
+  m_objects[k] = std::move(object);
 }
 
 void FakeCluster::put(const Json& object) { add(object); }
@@ -276,6 +278,7 @@ HttpResponse FakeCluster::handle(const HttpRequest& request) {
       if (!t->ns.empty() && v["metadata"].value("namespace", "") != t->ns) continue;
       if (!matches_labels(v, labels)) continue;
       if (fields.rfind("metadata.name=", 0) == 0 && v["metadata"].value("name", "") != fields.substr(14)) continue;
+      if (fields.rfind("spec.nodeName=", 0) == 0 && v.value("spec", Json::object()).value("nodeName", "") != fields.substr(14)) continue;
       items.push_back(v);
     }
     Json list = {{"kind", res.kind + "List"}, {"apiVersion", res.group.empty() ? res.version : res.group + "/" + res.version},
@@ -331,6 +334,13 @@ Json ready_node(const std::string& name, int gpus) {
               {"nodeInfo", {{"containerRuntimeVersion", "containerd://2.1.0"}}}}}};
   if (gpus > 0) n["status"]["allocatable"]["nvidia.com/gpu"] = std::to_string(gpus);
   return n;
+}
+
+void add_gpu_node(FakeCluster& fc, const std::string& name, int gpus) {
+  fc.add(ready_node(name, gpus));
+  fc.add({{"apiVersion", "v1"}, {"kind", "Pod"},
+          {"metadata", {{"name", "nvidia-device-plugin-daemonset-" + name}, {"namespace", "gpu-operator"}}},
+          {"spec", {{"nodeName", name}}}, {"status", {{"phase", "Running"}}}});
 }
 
 void set_condition(Json& object, const std::string& type, const std::string& status, const std::string& reason) {

@@ -89,6 +89,8 @@ class FakeCluster {
 
 /// A Ready node, optionally with allocatable accelerators (device plugin).
 Json ready_node(const std::string& name, int gpus = 0);
+/// A Ready node with `gpus` allocatable and a running device plugin pod on it.
+void add_gpu_node(FakeCluster& fc, const std::string& name, int gpus);
 /// Sets status.conditions[type] on an object.
 void set_condition(Json& object, const std::string& type, const std::string& status, const std::string& reason = "");
 /// RunOptions for one id of a checklist, with the fake clock and a fixed run id.

@@ -36,20 +36,20 @@ int honest(const Json& pod, const std::string& container) {
 
 TEST(SecureAcceleratorAccess, PassesWhenOnlyGrantedContainersSeeDevices) {
   FakeCluster fc;
-  fc.add(ready_node("gpu-1", 1));
+  add_gpu_node(fc, "gpu-1", 1);
   run_probes(fc, honest);
   CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
   EXPECT_EQ(r.outcome, Outcome::pass) << r.message;
   EXPECT_EQ(r.findings.size(), 3u);
-  // The negative pod was pinned to the accelerator node.
-  bool pinned = false;
-  for (const std::string& line : r.transcript) pinned = pinned || line.find("CREATE Pod") != std::string::npos;
-  EXPECT_TRUE(pinned);
+  // Every probe pod was deleted before the next case.
+  int deletes = 0;
+  for (const std::string& line : fc.requests()) deletes += line.rfind("DELETE /api/v1/namespaces/aiplat-conf-secure-accelerator-access-r1/pods/", 0) == 0;
+  EXPECT_EQ(deletes, 3);
 }
 
 TEST(SecureAcceleratorAccess, DeviceVisibleWithoutAClaimFails) {
   FakeCluster fc;
-  fc.add(ready_node("gpu-1", 1));
+  add_gpu_node(fc, "gpu-1", 1);
   run_probes(fc, [](const Json& pod, const std::string& c) {
     return pod["metadata"]["name"] == "no-request" ? 1 : honest(pod, c);
   });
@@ -60,7 +60,7 @@ TEST(SecureAcceleratorAccess, DeviceVisibleWithoutAClaimFails) {
 
 TEST(SecureAcceleratorAccess, SiblingContainerSeeingTheDeviceFails) {
   FakeCluster fc;
-  fc.add(ready_node("gpu-1", 1));
+  add_gpu_node(fc, "gpu-1", 1);
   run_probes(fc, [](const Json& pod, const std::string& c) {
     return pod["metadata"]["name"] == "two-containers" ? 1 : honest(pod, c);
   });
@@ -71,7 +71,7 @@ TEST(SecureAcceleratorAccess, SiblingContainerSeeingTheDeviceFails) {
 
 TEST(SecureAcceleratorAccess, TwoDevicesForOneRequestFails) {
   FakeCluster fc;
-  fc.add(ready_node("gpu-1", 2));
+  add_gpu_node(fc, "gpu-1", 2);
   run_probes(fc, [](const Json& pod, const std::string& c) { return honest(pod, c) * 2; });
   CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
   EXPECT_EQ(r.outcome, Outcome::fail);
@@ -80,7 +80,7 @@ TEST(SecureAcceleratorAccess, TwoDevicesForOneRequestFails) {
 
 TEST(SecureAcceleratorAccess, NoProbeOutputIsASimulatedCluster) {
   FakeCluster fc;
-  fc.add(ready_node("gpu-1", 1));
+  add_gpu_node(fc, "gpu-1", 1);
   run_probes(fc, honest, false);
   CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
   EXPECT_EQ(r.outcome, Outcome::skip);
@@ -93,15 +93,38 @@ TEST(SecureAcceleratorAccess, NoAcceleratorsSkips) {
   Json labelled = ready_node("fake-gpu");
   labelled["metadata"]["labels"]["nvidia.com/gpu.present"] = "true";  // a label alone does not count
   fc.add(labelled);
+  fc.add(ready_node("stale-gpu", 4));  // allocatable without a running device plugin does not count
   CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
   EXPECT_EQ(r.outcome, Outcome::skip);
   EXPECT_EQ(r.reason, SkipReason::needs_accelerators);
-  EXPECT_TRUE(fc.all("Pod").empty());
+  EXPECT_NE(r.message.find("1 node(s) report allocatable nvidia.com/gpu but run no device plugin"), std::string::npos)
+      << r.message;
+}
+
+TEST(SecureAcceleratorAccess, PodNobodySchedulesIsASimulatedCluster) {
+  FakeCluster fc;
+  add_gpu_node(fc, "gpu-1", 1);
+  CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
+  EXPECT_EQ(r.outcome, Outcome::skip);
+  EXPECT_EQ(r.reason, SkipReason::simulated_cluster);
+  EXPECT_NE(r.message.find("no scheduler acted"), std::string::npos) << r.message;
+}
+
+TEST(SecureAcceleratorAccess, UnschedulableGrantedPodFails) {
+  FakeCluster fc;
+  add_gpu_node(fc, "gpu-1", 1);
+  fc.on_create("Pod", [](FakeCluster&, Json& pod) -> std::optional<HttpResponse> {
+    set_condition(pod, "PodScheduled", "False", "Unschedulable");
+    return std::nullopt;
+  });
+  CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
+  EXPECT_EQ(r.outcome, Outcome::fail);
+  EXPECT_NE(r.message.find("not bound to a node: Unschedulable"), std::string::npos) << r.message;
 }
 
 TEST(SecureAcceleratorAccess, ImagePullFailureFails) {
   FakeCluster fc;
-  fc.add(ready_node("gpu-1", 1));
+  add_gpu_node(fc, "gpu-1", 1);
   fc.on_create("Pod", [](FakeCluster&, Json& pod) -> std::optional<HttpResponse> {
     pod["spec"]["nodeName"] = "gpu-1";
     pod["status"] = {{"phase", "Pending"},
