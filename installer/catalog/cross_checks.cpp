@@ -25,6 +25,7 @@ struct Checker {
   const Catalog& catalog;
   Fs& fs;
   std::vector<Problem>& problems;
+  const std::set<std::string>& unloadable;
   std::vector<std::string> addon_names;
   std::set<std::string> capabilities;
 
@@ -42,6 +43,7 @@ struct Checker {
     if (req.kind != Requirement::Kind::addon) return;
     auto it = catalog.addons.find(req.name);
     if (it == catalog.addons.end()) {
+      if (unloadable.count(req.name)) return;
       add(req.at, fmt::format("{} {} requires unknown add-on \"{}\"{}", a.name, a.version.to_string(), req.name,
                               suggestion(req.name, addon_names)));
       return;
@@ -57,7 +59,7 @@ struct Checker {
   }
 
   void conflict(const AddOn& a, const Conflict& c) {
-    if (c.kind == Conflict::Kind::addon && !catalog.addons.count(c.name)) {
+    if (c.kind == Conflict::Kind::addon && !catalog.addons.count(c.name) && !unloadable.count(c.name)) {
       add(c.at, fmt::format("{} conflicts with unknown add-on \"{}\"{}", a.name, c.name, suggestion(c.name, addon_names)));
     }
   }
@@ -91,6 +93,7 @@ struct Checker {
   void profile_entry(const Profile& p, const ProfileAddOn& e) {
     auto it = catalog.addons.find(e.name);
     if (it == catalog.addons.end()) {
+      if (unloadable.count(e.name)) return;
       add(e.at, fmt::format("profile {}: unknown add-on \"{}\"{}", p.name, e.name, suggestion(e.name, addon_names)));
       return;
     }
@@ -122,8 +125,9 @@ struct Checker {
 
 }  // namespace
 
-void check_references(const Catalog& catalog, Fs& fs, std::vector<Problem>& problems) {
-  Checker c{catalog, fs, problems, {}, {}};
+void check_references(const Catalog& catalog, Fs& fs, std::vector<Problem>& problems,
+                      const std::set<std::string>& unloadable) {
+  Checker c{catalog, fs, problems, unloadable, {}, {}};
   for (const auto& [name, versions] : catalog.addons) {
     c.addon_names.push_back(name);
     for (const auto& a : versions) {

@@ -27,7 +27,7 @@ std::vector<std::string> split_path(const std::string& path) {
 
 bool is_yaml(const std::string& name) { return name.ends_with(".yaml") || name.ends_with(".yml"); }
 
-void load_addons(Fs& fs, const std::string& root, LoadReport& report) {
+void load_addons(Fs& fs, const std::string& root, LoadReport& report, std::set<std::string>& unloadable) {
   std::string dir = catalog_path(root, "addons");
   if (!fs.is_directory(dir)) return;
   Result<std::vector<std::string>> files = fs.list_files(dir);
@@ -49,6 +49,7 @@ void load_addons(Fs& fs, const std::string& root, LoadReport& report) {
     folders.insert(folder);
     if (parts.size() != 3 || parts[2] != "addon.yaml") continue;
     with_manifest.insert(folder);
+    unloadable.insert(parts[0]);  // until it loads; erased below
     Result<std::string> text = fs.read_file(file);
     if (!text) {
       report.problems.push_back(Problem{SourceRef{file, 0, 0}, text.error().message});
@@ -79,6 +80,7 @@ void load_addons(Fs& fs, const std::string& root, LoadReport& report) {
     if (addon.name != parts[0] || written != parts[1]) continue;  // a mismatch would make the catalog ambiguous
     report.catalog.addons[addon.name].push_back(std::make_shared<const AddOn>(std::move(addon)));
   }
+  for (const auto& [name, versions] : report.catalog.addons) unloadable.erase(name);
   for (const std::string& folder : folders) {
     if (!with_manifest.count(folder)) {
       report.problems.push_back(Problem{SourceRef{catalog_path(root, folder), 0, 0},
@@ -160,9 +162,10 @@ LoadReport load_catalog(Fs& fs, const std::string& root) {
                                       "no addons/ or profiles/ folder: not a catalog directory"});
     return report;
   }
-  load_addons(fs, root, report);
+  std::set<std::string> unloadable;  // add-on names none of whose versions loaded
+  load_addons(fs, root, report, unloadable);
   load_profiles(fs, root, report);
-  check_references(report.catalog, fs, report.problems);
+  check_references(report.catalog, fs, report.problems, unloadable);
   sort_problems(report.problems);
   sort_problems(report.unpinned);
   return report;

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include "catalog/doc_reader.hpp"
+#include "catalog/layering.hpp"
 #include "catalog/lint.hpp"
 #include "cli/catalog_access.hpp"
 #include "cli/context.hpp"
+#include "util/fs.hpp"
 #include "util/table.hpp"
 #include "util/yaml.hpp"
 
@@ -25,6 +27,17 @@ Json range_json(const catalog::MinorRange& r) {
   return j;
 }
 
+/// Each catalog profile with its `extends` applied, so list shows what a plan would use.
+std::map<std::string, catalog::Profile> layered_profiles(const catalog::Catalog& cat) {
+  std::map<std::string, catalog::Profile> out;
+  MemoryFs no_files;  // catalog names only: nothing is read from disk
+  for (const auto& [name, p] : cat.profiles) {
+    Result<catalog::Profile> layered = catalog::layer_profiles(cat, {name}, no_files);
+    out.emplace(name, layered ? *layered : p);
+  }
+  return out;
+}
+
 Json list_json(const catalog::Catalog& cat) {
   Json addons = Json::array();
   for (const auto& [name, versions] : cat.addons) {
@@ -42,12 +55,17 @@ Json list_json(const catalog::Catalog& cat) {
     addons.push_back(Json{{"name", name}, {"description", versions.front()->description}, {"versions", vs}});
   }
   Json profiles = Json::array();
-  for (const auto& [name, p] : cat.profiles) {
+  for (const auto& [name, p] : layered_profiles(cat)) {
     Json entries = Json::array();
     for (const auto& e : p.addons) entries.push_back(e.name);
     Json k = range_json(p.kubernetes);
     if (p.kubernetes_default) k["default"] = p.kubernetes_default->to_string();
-    profiles.push_back(Json{{"name", name}, {"description", p.description}, {"kubernetes", k}, {"addons", entries}});
+    profiles.push_back(Json{{"name", name},
+                            {"description", p.description},
+                            {"extends", p.layers.size() > 1 ? Json(std::vector<std::string>(p.layers.begin(), p.layers.end() - 1))
+                                                            : Json::array()},
+                            {"kubernetes", k},
+                            {"addons", entries}});
   }
   return Json{{"addons", addons}, {"profiles", profiles}};
 }
@@ -73,7 +91,7 @@ Result<int> list(CliContext& ctx) {
                     versions.front()->description});
   }
   Table profiles({"PROFILE", "KUBERNETES", "DEFAULT", "ADD-ONS", "DESCRIPTION"});
-  for (const auto& [name, p] : cat->profiles) {
+  for (const auto& [name, p] : layered_profiles(*cat)) {
     profiles.add_row({name, p.kubernetes.to_string(), p.kubernetes_default ? p.kubernetes_default->to_string() : "-",
                       std::to_string(p.addons.size()), p.description});
   }
