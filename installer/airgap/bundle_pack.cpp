@@ -3,12 +3,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "airgap/bundle_archive.hpp"
 #include "airgap/bundle_verify.hpp"
+#include "airgap/reference.hpp"
 #include "airgap/signing.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
@@ -99,54 +105,94 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
   fs::remove_all(staging.dir, ec);
   auto layout = OciLayout::create(staging.dir / "images");
   if (!layout) return tl::unexpected(layout.error());
-  auto pulled = pull_images(*refs, *layout, pool, pull, progress);
-  if (!pulled) return tl::unexpected(pulled.error());
-
+  // Everything except the blob bytes is known once manifests are resolved, so bundle.yaml,
+  // checksums.txt and the small files go out first, and each blob follows as soon as it has
+  // arrived and been verified; its staging copy is dropped right after.
   BundleManifest manifest;
   manifest.profile = contents.profile;
   manifest.kubernetes = contents.kubernetes_minor;
   manifest.plan = contents.plan_summary;
   manifest.created_by = options.created_by;
-  std::map<std::string, std::string> checksums;
-  std::vector<std::pair<std::string, std::string>> small_files;  // path, content
-  for (std::size_t i = 0; i < contents.addons.size(); ++i) {
-    const BundleAddon& a = contents.addons[i];
-    std::string path = fmt::format("manifests/{:02}-{}/objects.yaml", i + 1, a.name);
-    std::string text = to_yaml_documents(a.objects);
-    checksums[path] = sha256_hex(text);
-    small_files.emplace_back(path, std::move(text));
-    manifest.addons.push_back({a.name, a.version, path, a.objects.size()});
-  }
-  for (const PulledImage& img : pulled->images) {
-    manifest.images.push_back({img.source, img.root.digest, img.root.media_type, img.size, img.platforms, img.filtered});
-  }
-  if (delta) {
-    delta->omitted = pulled->omitted;
-    manifest.delta = std::move(delta);
-  }
-  RealFs real;
-  for (const char* f : {"oci-layout", "index.json"}) {
-    auto text = real.read_file((layout->dir() / f).string());
-    if (!text) return tl::unexpected(text.error());
-    checksums[std::string("images/") + f] = sha256_hex(*text);
-  }
-  std::vector<std::string> blob_names;
-  for (const auto& entry : fs::directory_iterator(layout->dir() / "blobs" / "sha256")) {
-    std::string hex = entry.path().filename().string();
-    if (hex.size() != 64) continue;  // a ".part" left by nothing, since fetch cleans up; be strict anyway
-    blob_names.push_back(hex);
-    checksums["images/blobs/sha256/" + hex] = hex;  // verified on the way in: the name is the content hash
-  }
-  std::sort(blob_names.begin(), blob_names.end());
-  std::string checksums_text = format_checksums(checksums);
-  manifest.checksums = "sha256:" + sha256_hex(checksums_text);
-  std::string manifest_text = manifest.to_yaml();
-  std::string signature;
-  if (!options.sign_key_pem.empty()) {
-    auto sig = sign_blob(manifest_text, options.sign_key_pem);
-    if (!sig) return tl::unexpected(sig.error());
-    signature = *sig;
-  }
+  std::vector<std::pair<std::string, std::string>> head_files;  // path, content, in archive order
+  std::vector<std::string> staged_blobs;                         // hex of blobs already in the layout
+  std::size_t blob_total = 0;
+  auto plan_archive = [&](const PullResult& planned, const std::vector<Descriptor>& fetching) -> Result<void> {
+    std::map<std::string, std::string> checksums;
+    std::vector<std::pair<std::string, std::string>> files;
+    for (std::size_t i = 0; i < contents.addons.size(); ++i) {
+      const BundleAddon& a = contents.addons[i];
+      std::string path = fmt::format("manifests/{:02}-{}/objects.yaml", i + 1, a.name);
+      std::string text = to_yaml_documents(a.objects);
+      checksums[path] = sha256_hex(text);
+      files.emplace_back(path, std::move(text));
+      manifest.addons.push_back({a.name, a.version, path, a.objects.size()});
+    }
+    for (const PulledImage& img : planned.images) {
+      manifest.images.push_back({img.source, img.root.digest, img.root.media_type, img.size, img.platforms, img.filtered});
+    }
+    if (delta) {
+      delta->omitted = planned.omitted;
+      manifest.delta = delta;
+    }
+    RealFs real;
+    for (const char* f : {"oci-layout", "index.json"}) {
+      auto text = real.read_file((layout->dir() / f).string());
+      if (!text) return tl::unexpected(text.error());
+      checksums[std::string("images/") + f] = sha256_hex(*text);
+      files.emplace_back(std::string("images/") + f, std::move(*text));
+    }
+    for (const auto& entry : fs::directory_iterator(layout->dir() / "blobs" / "sha256")) {
+      std::string hex = entry.path().filename().string();
+      if (hex.size() != 64) continue;
+      staged_blobs.push_back(hex);
+      checksums["images/blobs/sha256/" + hex] = hex;  // put_blob hashed it: the name is the content hash
+    }
+    for (const Descriptor& d : fetching) checksums["images/blobs/sha256/" + digest_hex(d.digest)] = digest_hex(d.digest);
+    blob_total = staged_blobs.size() + fetching.size();
+    std::string checksums_text = format_checksums(checksums);
+    manifest.checksums = "sha256:" + sha256_hex(checksums_text);
+    std::string manifest_text = manifest.to_yaml();
+    head_files.emplace_back(std::string(k_bundle_manifest), manifest_text);
+    if (!options.sign_key_pem.empty()) {
+      auto sig = sign_blob(manifest_text, options.sign_key_pem);
+      if (!sig) return tl::unexpected(sig.error());
+      head_files.emplace_back(std::string(k_bundle_signature), *sig);
+    }
+    head_files.emplace_back(std::string(k_bundle_checksums), std::move(checksums_text));
+    for (auto& f : files) head_files.push_back(std::move(f));
+    return {};
+  };
+
+  struct Pipe {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool planned = false;
+    bool pull_done = false;
+    bool writer_failed = false;
+    std::deque<std::string> arrived;  // digests ready to be archived
+  } pipe;
+  pull.before_fetch = [&](const PullResult& planned, const std::vector<Descriptor>& fetching) -> Result<void> {
+    auto r = plan_archive(planned, fetching);
+    if (!r) return r;
+    std::lock_guard lock(pipe.mutex);
+    pipe.planned = true;
+    pipe.cv.notify_all();
+    return {};
+  };
+  pull.on_fetched = [&](const Descriptor& blob) -> Result<void> {
+    std::lock_guard lock(pipe.mutex);
+    if (pipe.writer_failed) return failure("stopped: writing the bundle failed");
+    pipe.arrived.push_back(blob.digest);
+    pipe.cv.notify_all();
+    return {};
+  };
+  Result<PullResult> pulled = failure("not pulled");
+  std::thread puller([&] {
+    pulled = pull_images(*refs, *layout, pool, pull, progress);
+    std::lock_guard lock(pipe.mutex);
+    pipe.pull_done = true;
+    pipe.cv.notify_all();
+  });
 
   fs::path temp = out_dir / fmt::format(".{}.tmp-{}", out_name, ::getpid());
   struct TempFile {
@@ -156,27 +202,55 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
       if (!path.empty()) fs::remove(path, e);
     }
   } temp_guard{temp};
-  auto writer = ArchiveWriter::create(temp, options.zstd_level);
-  if (!writer) return tl::unexpected(writer.error());
-  std::uint64_t total = 0;
-  for (const auto& hex : blob_names) total += fs::file_size(layout->blob_path("sha256:" + hex));
-  progress.phase("write", blob_names.size(), total);
-  Result<void> w = writer->add_memory(std::string(k_bundle_manifest), manifest_text);
-  if (w && !signature.empty()) w = writer->add_memory(std::string(k_bundle_signature), signature);
-  if (w) w = writer->add_memory(std::string(k_bundle_checksums), checksums_text);
-  for (const auto& [path, text] : small_files) {
-    if (w) w = writer->add_memory(path, text);
+  std::optional<ArchiveWriter> writer;
+  Result<void> w;
+  std::size_t blobs_written = 0;
+  {
+    std::unique_lock lock(pipe.mutex);
+    pipe.cv.wait(lock, [&] { return pipe.planned || pipe.pull_done; });
   }
-  if (w) w = writer->add_file("images/oci-layout", layout->dir() / "oci-layout");
-  if (w) w = writer->add_file("images/index.json", layout->dir() / "index.json");
-  for (const auto& hex : blob_names) {
-    if (!w) break;
-    fs::path src = layout->blob_path("sha256:" + hex);
-    w = writer->add_file("images/blobs/sha256/" + hex, src, [&](std::uint64_t n) { progress.advance(n); });
-    if (w) progress.item("sha256:" + hex, fs::file_size(src), "written");
+  if (pipe.planned) {
+    auto created = ArchiveWriter::create(temp, options.zstd_level);
+    if (created) {
+      writer.emplace(std::move(*created));
+    } else {
+      w = tl::unexpected(created.error());
+    }
+    for (const auto& [path, text] : head_files) {
+      if (w) w = writer->add_memory(path, text);
+    }
+    for (const auto& hex : staged_blobs) {
+      if (!w) break;
+      w = writer->add_file("images/blobs/sha256/" + hex, layout->blob_path("sha256:" + hex));
+      ++blobs_written;
+    }
+    while (w) {
+      std::string digest;
+      {
+        std::unique_lock lock(pipe.mutex);
+        pipe.cv.wait(lock, [&] { return !pipe.arrived.empty() || pipe.pull_done; });
+        if (pipe.arrived.empty()) break;
+        digest = pipe.arrived.front();
+        pipe.arrived.pop_front();
+      }
+      fs::path src = layout->blob_path(digest);
+      w = writer->add_file("images/blobs/sha256/" + digest_hex(digest), src);
+      std::error_code gone;
+      fs::remove(src, gone);  // archived: free the disk (and the page cache) at once
+      ++blobs_written;
+    }
+    if (!w) {
+      std::lock_guard lock(pipe.mutex);
+      pipe.writer_failed = true;
+    }
   }
-  if (w) w = writer->close();
-  progress.phase_done();
+  puller.join();
+  if (!pulled) return tl::unexpected(pulled.error());
+  if (!w) return tl::unexpected(w.error());
+  if (blobs_written != blob_total) {
+    return failure(fmt::format("internal error: {} of {} blobs reached the bundle", blobs_written, blob_total));
+  }
+  w = writer->close();
   if (!w) return tl::unexpected(w.error());
   fs::rename(temp, options.output, ec);
   if (ec) return failure("renaming " + temp.string() + " to " + options.output.string() + ": " + ec.message());
@@ -185,7 +259,7 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
   PackResult result;
   result.archive_bytes = fs::file_size(options.output);
   result.bytes_pulled = pulled->bytes_pulled;
-  result.blobs = blob_names.size();
+  result.blobs = blob_total;
   result.manifest = std::move(manifest);
   return result;
 }

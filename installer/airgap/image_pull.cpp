@@ -137,16 +137,8 @@ Result<PullResult> pull_images(const std::vector<ImageRef>& refs, OciLayout& lay
       total += b.size;
     }
   }
-  progress.phase("pull", jobs.size(), total);
-  ok = run_parallel(jobs.size(), options.parallel, [&](std::size_t i) -> Result<void> {
-    const Job& job = jobs[i];
-    auto fetched = pool.get(job.registry).fetch_blob(job.repo, job.blob, layout.blob_path(job.blob.digest));
-    if (!fetched) return tl::unexpected(fetched.error());
-    progress.item(job.blob.digest, job.blob.size, "pulled");
-    return {};
-  });
-  progress.phase_done();
-  if (!ok) return tl::unexpected(ok.error());
+  // index.json and the inventory are known before any blob moves, so a caller can start
+  // writing (bundle.yaml first) while the blobs are still arriving.
   result.bytes_pulled = total;
   for (Resolved& r : resolved) {
     layout.add_manifest(r.image.root, r.image.source);
@@ -154,6 +146,23 @@ Result<PullResult> pull_images(const std::vector<ImageRef>& refs, OciLayout& lay
   }
   auto saved = layout.save_index();
   if (!saved) return tl::unexpected(saved.error());
+  if (options.before_fetch) {
+    std::vector<Descriptor> fetching;
+    for (const Job& j : jobs) fetching.push_back(j.blob);
+    auto ready = options.before_fetch(result, fetching);
+    if (!ready) return tl::unexpected(ready.error());
+  }
+  progress.phase("pull", jobs.size(), total);
+  ok = run_parallel(jobs.size(), options.parallel, [&](std::size_t i) -> Result<void> {
+    const Job& job = jobs[i];
+    auto fetched = pool.get(job.registry).fetch_blob(job.repo, job.blob, layout.blob_path(job.blob.digest));
+    if (!fetched) return tl::unexpected(fetched.error());
+    progress.item(job.blob.digest, job.blob.size, "pulled");
+    if (options.on_fetched) return options.on_fetched(job.blob);
+    return {};
+  });
+  progress.phase_done();
+  if (!ok) return tl::unexpected(ok.error());
   return result;
 }
 

@@ -2,6 +2,7 @@
 // Copies images from registries into an OCI layout: manifests resolved first, then
 // every distinct blob streamed once, in parallel, digest-verified on the way in.
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,11 +15,18 @@
 
 namespace aiplat::airgap {
 
+struct PullResult;
+
 struct PullOptions {
   std::vector<Platform> platforms;  ///< keep only these from image indexes; empty keeps all
   std::string pull_mirror;          ///< pull every image from this registry (same repository path)
   int parallel = 8;
   std::set<std::string> skip_blobs;  ///< blobs a base bundle already holds (pack --since)
+  /// Called once manifests are resolved and index.json written, before blobs move: the
+  /// inventory and the blobs about to be fetched. An error stops the pull.
+  std::function<Result<void>(const PullResult& planned, const std::vector<Descriptor>& fetching)> before_fetch;
+  /// Called from a worker thread as each fetched blob lands in the layout.
+  std::function<Result<void>(const Descriptor& blob)> on_fetched;
 };
 
 struct PulledImage {
