@@ -131,3 +131,53 @@ TEST(AiInference, MissingCrdsFail) {
 
 }  // namespace
 }  // namespace aiplat::conformance::testing
+
+namespace aiplat::conformance::testing {
+namespace {
+
+std::vector<FakeResource> gaie_resources() {
+  std::vector<FakeResource> r = gateway_resources();
+  r.push_back({"inference.networking.k8s.io", "v1", "inferencepools", "InferencePool", true});
+  return r;
+}
+
+void gaie(FakeCluster& fc, bool controller, bool accept) {
+  Json c = {{"apiVersion", "apiextensions.k8s.io/v1"}, {"kind", "CustomResourceDefinition"},
+            {"metadata", {{"name", "inferencepools.inference.networking.k8s.io"}}}};
+  set_condition(c, "Established", "True");
+  set_condition(c, "NamesAccepted", "True");
+  fc.add(c);
+  Json gc = {{"apiVersion", "gateway.networking.k8s.io/v1"}, {"kind", "GatewayClass"}, {"metadata", {{"name", "istio"}}},
+             {"spec", {{"controllerName", "istio.io/gateway-controller"}}}};
+  set_condition(gc, "Accepted", "True");
+  fc.add(gc);
+  if (!controller) return;
+  fc.on_create("HTTPRoute", [accept](FakeCluster&, Json& route) -> std::optional<HttpResponse> {
+    Json conds = Json::array({{{"type", "Accepted"}, {"status", accept ? "True" : "False"}}});
+    route["status"]["parents"] = Json::array({{{"conditions", conds}}});
+    return std::nullopt;
+  });
+}
+
+TEST(AdvancedInferenceIngress, RouteToInferencePoolAcceptedIsAPartialPass) {
+  FakeCluster fc(gaie_resources());
+  gaie(fc, true, true);
+  CheckResult r = run_one_check(fc, "1.36", "advanced_inference_ingress");
+  EXPECT_EQ(r.outcome, Outcome::pass) << r.message;
+  EXPECT_EQ(r.completeness, Completeness::partial);
+}
+
+TEST(AdvancedInferenceIngress, RejectedRouteFailsSilentControllerSkipsNoCrdFails) {
+  FakeCluster rejected(gaie_resources());
+  gaie(rejected, true, false);
+  EXPECT_EQ(run_one_check(rejected, "1.36", "advanced_inference_ingress").outcome, Outcome::fail);
+  FakeCluster silent(gaie_resources());
+  gaie(silent, false, false);
+  CheckResult s = run_one_check(silent, "1.36", "advanced_inference_ingress");
+  EXPECT_EQ(s.reason, SkipReason::controller_absent) << s.message;
+  FakeCluster none(gaie_resources());
+  EXPECT_EQ(run_one_check(none, "1.36", "advanced_inference_ingress").outcome, Outcome::fail);
+}
+
+}  // namespace
+}  // namespace aiplat::conformance::testing
