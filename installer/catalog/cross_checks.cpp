@@ -141,7 +141,7 @@ void check_references(const Catalog& catalog, Fs& fs, std::vector<Problem>& prob
   for (const auto& [name, profile] : catalog.profiles) {
     for (const ProfileAddOn& e : profile.addons) c.profile_entry(profile, e);
     Result<std::vector<const Profile*>> order = extends_order(catalog, profile);
-    if (!order) problems.push_back(Problem{profile.at, order.error().message});
+    if (!order) problems.push_back(Problem{profile.extends_at, order.error().message});
   }
 }
 

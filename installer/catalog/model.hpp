@@ -217,6 +217,7 @@ struct Profile {
   std::vector<std::string> layers;  ///< every profile that went into this one, extends first
   std::string description;
   std::vector<std::string> extends;
+  SourceRef extends_at;  ///< where `extends` is written, for errors about it
   std::string cluster_source = "adopt";  ///< adopt | kubeadm | clusterapi
   std::optional<KubeMinor> kubernetes_default;
   MinorRange kubernetes;

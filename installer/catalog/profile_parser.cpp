@@ -70,6 +70,7 @@ Profile parse_profile(const YamlDocument& doc, ParseFindings& f) {
   }
   p.description = r.string("/spec/description", Need::optional);
   p.extends = r.strings("/spec/extends");
+  p.extends_at = r.node("/spec/extends") != nullptr ? r.value_at("/spec/extends") : p.at;
   if (r.object("/spec/cluster", {"source"}, Need::optional)) {
     std::string s = r.choice("/spec/cluster/source", {"adopt", "kubeadm", "clusterapi"}, Need::optional);
     if (!s.empty()) p.cluster_source = s;

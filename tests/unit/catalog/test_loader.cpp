@@ -210,7 +210,7 @@ TEST(Loader, ProfileProblems) {
   fs.add("profiles/other.yaml", profile_yaml("different", "  description: x\n"));
   std::string all = problems_of(fs);
   for (const std::string& expected : std::vector<std::string>{
-           "profiles/onprem.yaml:1:1: profile onprem extends unknown profile \"bsae\"",
+           "profiles/onprem.yaml:6:12: profile onprem extends unknown profile \"bsae\"",
            "profiles/onprem.yaml:7:25: default minor 1.38 is outside the profile's range 1.33-1.37",
            "\"spec.accelerator.vendor\" is \"nvdia\"; it must be one of nvidia, none (did you mean \"nvidia\"?)",
            "profiles/onprem.yaml:10:7: profile onprem: add-on kueue \">=1.0.0\" matches no catalog version (it has 0.19.2)",
