@@ -159,14 +159,7 @@ std::optional<FakeCluster::Target> FakeCluster::parse(const std::string& path) c
   for (const FakeResource& r : m_resources) {
     if (r.group == group && r.version == version && r.plural == parts[i]) t.res = &r;
   }
-  if (t.res == nullptr && !t.ns.empty() && parts[i - 2] == "namespaces" && i == parts.size() - 0) return std::nullopt;
-  if (t.res == nullptr) {
-    // "/api/v1/namespaces/NAME" is the namespace object itself.
-    if (group.empty() && i >= 2 && parts[i - 2] == "namespaces" && i == parts.size()) {
-      return std::nullopt;
-    }
-    return std::nullopt;
-  }
+  if (t.res == nullptr) return std::nullopt;
   if (i + 1 < parts.size()) t.name = parts[i + 1];
   if (i + 2 < parts.size()) t.sub = parts[i + 2];
   return t;
