@@ -49,7 +49,8 @@ Verdict run(CheckContext& ctx) {
   if (version.empty()) {
     for (const char* other : {"scheduling.volcano.sh", "scheduling.run.ai"}) {
       if (!ctx.api.preferred_version(other).empty()) {
-        return skip(SkipReason::not_configured,
+        // Not N/A: a gang scheduler is there, aiplat just cannot drive it, so the vendor must show it.
+        return skip(SkipReason::no_check,
                     std::string("gang scheduler API ") + other + " is served, but aiplat's gang check drives Kueue");
       }
     }
