@@ -38,8 +38,9 @@ class Solver {
 
   Result<Plan> run() {
     if (!m_profile.kubernetes.contains(m_minor)) {
-      return input_error(fmt::format("{} supports Kubernetes {}, not {} (choose --kubernetes within that range)",
-                                     m_who, m_profile.kubernetes.to_string(), m_minor.to_string()));
+      return input_error(fmt::format("{} supports Kubernetes {}, not {} (choose --kubernetes within that range; {})",
+                                     m_who, m_profile.kubernetes.to_string(), m_minor.to_string(),
+                                     m_profile.at.file));
     }
     check_registry();
     pick_entries();
