@@ -89,6 +89,8 @@ Result<PulledChart> pull_chart(const catalog::Source& source, const RenderOption
   while (!repo.empty() && repo.back() == '/') repo.pop_back();
   if (repo.starts_with("oci://")) {
     spec.argv.push_back(repo + "/" + source.chart);
+    // An oci:// reference has no scheme of its own for plain HTTP; an http:// mirror says it.
+    if (options.source_mirror.starts_with("http://")) spec.argv.push_back("--plain-http");
   } else {
     spec.argv.insert(spec.argv.end(), {source.chart, "--repo", repo});
   }

@@ -45,7 +45,10 @@ TEST_F(RenderIntegration, RealHelmRendersTheTestChartWithLayeredValues) {
   EXPECT_EQ(r->source_digests.begin()->first, "helm:https://charts.test/aiplat/aiplat-test@0.1.0");
   EXPECT_EQ(r->crd_scopes.at("test.aiplat.dev/Widget"), true);
 
-  Result<RenderedAddon> ha = render_step(step(plan({"test", "test-ha"}), "test-chart"), o);
+  catalog::Plan ha_plan = plan({"test", "test-ha"});
+  RenderOptions ha_options = options(ha_plan);
+  ha_options.image_registry = o.image_registry;
+  Result<RenderedAddon> ha = render_step(step(ha_plan, "test-chart"), ha_options);
   ASSERT_TRUE(ha) << ha.error().message;
   EXPECT_EQ(find(*ha, "Deployment", "demo-echo")->at("spec")["replicas"], 2) << "valuesByProfile";
   EXPECT_NE(ha->digest, r->digest);

@@ -138,6 +138,7 @@ TEST_F(HelmSourceTest, OciRefThroughTheMirrorAndNoCrdsWhenAsked) {
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].argv[2], "oci://127.0.0.1:5000/up/registry.k8s.io/demo/charts/demo");
   EXPECT_FALSE(has_arg(runs[0], "--repo"));
+  EXPECT_TRUE(has_arg(runs[0], "--plain-http")) << "an http:// mirror serves OCI without TLS";
   EXPECT_FALSE(has_arg(runs[1], "--include-crds"));
 }
 
