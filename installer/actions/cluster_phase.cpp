@@ -60,6 +60,13 @@ class ClusterPhase final : public Phase {
       emit("render", step.name, "started", "");
       auto rendered = render::render_step(step, ro);
       if (!rendered) return fail("render", rendered.error().with_context("rendering " + step.name), step.name);
+      // Later add-ons may create objects of the CRDs this one brings (not served yet).
+      for (const Json& o : rendered->objects) {
+        if (o.value("kind", "") != "CustomResourceDefinition") continue;
+        std::string group = o.value("/spec/group"_json_pointer, std::string());
+        std::string kind = o.value("/spec/names/kind"_json_pointer, std::string());
+        ro.namespaced_kinds[group + "/" + kind] = o.value("/spec/scope"_json_pointer, std::string()) == "Namespaced";
+      }
       PreparedAddon a;
       a.step = &step;
       a.rendered = std::move(*rendered);

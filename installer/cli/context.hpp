@@ -51,6 +51,9 @@ void add_version_command(CLI::App& app, CliContext& ctx);
 void add_render_command(CLI::App& app, CliContext& ctx);
 void add_catalog_command(CLI::App& app, CliContext& ctx);
 void add_plan_command(CLI::App& app, CliContext& ctx);
+void add_install_command(CLI::App& app, CliContext& ctx);
+void add_status_command(CLI::App& app, CliContext& ctx);
+void add_diff_command(CLI::App& app, CliContext& ctx);
 void add_airgap_command(CLI::App& app, CliContext& ctx);
 void add_verify_command(CLI::App& app, CliContext& ctx);
 

@@ -64,6 +64,9 @@ int run(const std::vector<std::string>& args, Streams& streams, const std::map<s
   add_render_command(app, ctx);
   add_catalog_command(app, ctx);
   add_plan_command(app, ctx);
+  add_install_command(app, ctx);
+  add_status_command(app, ctx);
+  add_diff_command(app, ctx);
   add_airgap_command(app, ctx);
   add_verify_command(app, ctx);
 

@@ -94,6 +94,11 @@ ApiServer::ApiServer(Cluster& cluster, Authenticator& auth, Faults& faults, cons
     SSL_CTX_set_client_CA_list(&ctx, names);
     // Ask for a client certificate but decide about it per request (401 with a Status body).
     SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, accept_any_certificate);
+    // With SSL_VERIFY_PEER, OpenSSL refuses to resume a session (alert "internal error") unless a
+    // session id context is set; clients that share TLS sessions across connections (libcurl's
+    // share interface) resume on every new connection.
+    static const unsigned char k_session_context[] = "kubesim";
+    SSL_CTX_set_session_id_context(&ctx, k_session_context, sizeof k_session_context - 1);
     return true;
   });
   m_server->set_payload_max_length(k_max_body);

@@ -1,0 +1,67 @@
+// `aiplat diff --profile P`: kubectl diff semantics (exit 0 no changes, 1 changes, >1 error).
+#include <CLI/CLI.hpp>
+
+#include "actions/diff.hpp"
+#include "catalog/layering.hpp"
+#include "cli/catalog_access.hpp"
+#include "cli/context.hpp"
+
+namespace aiplat {
+namespace {
+
+struct DiffFlags {
+  std::vector<std::string> profiles;
+  std::string source_mirror;
+  std::string helm;
+  bool force_conflicts = false;
+};
+
+Result<int> diff(CliContext& ctx, const DiffFlags& flags) {
+  Result<catalog::Catalog> cat = load_cli_catalog(ctx);
+  if (!cat) return tl::unexpected(cat.error());
+  RealFs disk;
+  Result<catalog::Profile> profile = catalog::layer_profiles(*cat, flags.profiles, disk);
+  if (!profile) return tl::unexpected(profile.error());
+  actions::InstallOptions options;
+  std::unique_ptr<MemoryFs> embedded;
+  if (ctx.global.catalog_dir.empty()) {
+    embedded = catalog::embedded_catalog_fs();
+    options.catalog_fs = embedded.get();
+  } else {
+    options.catalog_fs = &disk;
+    options.catalog_root = ctx.global.catalog_dir;
+  }
+  options.catalog = &*cat;
+  options.profile = std::move(*profile);
+  options.adopt.kubeconfig = ctx.global.kubeconfig;
+  options.adopt.context = ctx.global.context;
+  options.adopt.env = ctx.env;
+  options.adopt.log = ctx.log.get();
+  options.source_mirror = flags.source_mirror;
+  options.helm = flags.helm;
+  options.force = flags.force_conflicts ? kube::Force::yes : kube::Force::no;
+  options.tooling = std::string("aiplat/") + AIPLAT_VERSION;
+  auto result = actions::run_diff(options, *ctx.log);
+  // kubectl diff: any error exits above 1, so scripts can tell it from "changes".
+  if (!result) {
+    ctx.log->error(result.error().message);
+    return result.error().kind == ErrorKind::cancelled ? 130 : 2;
+  }
+  ctx.streams.out << result->text;
+  return result->changed ? 1 : 0;
+}
+
+}  // namespace
+
+void add_diff_command(CLI::App& app, CliContext& ctx) {
+  auto flags = std::make_shared<DiffFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "diff", "Show what install would change on the cluster (exit 0 none, 1 changes, >1 error), like kubectl diff");
+  cmd->add_option("--profile", flags->profiles, "Profile name or file; repeat to layer")->required()->expected(1)->take_all();
+  cmd->add_option("--source-mirror", flags->source_mirror, "Fetch upstream URLs and charts through this mirror prefix");
+  cmd->add_option("--helm", flags->helm, "The helm binary to render charts with");
+  cmd->add_flag("--force-conflicts", flags->force_conflicts, "Diff as if install took over conflicting fields");
+  cmd->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return diff(ctx, *flags); }; });
+}
+
+}  // namespace aiplat
