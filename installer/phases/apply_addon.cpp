@@ -178,7 +178,10 @@ Result<std::size_t> apply_members(kube::Client& client, PhaseContext& ctx, const
         if (r) return {};
         // A dry run cannot create the kinds of CRDs this very add-on brings, nor objects in
         // namespaces it only pretended to create.
-        if (!live_run && (new_crd_groups.count(ref->gvk.group) != 0 || r.error().not_found())) return {};
+        if (!live_run && (new_crd_groups.count(ref->gvk.group) != 0 || r.error().not_found() ||
+                          !client.mapping_for(ref->gvk))) {
+          return {};
+        }
         std::string message = r.error().message;
         if (r.error().conflict()) {
           message += "\n    (another field manager owns these fields: re-run with --force-conflicts to take them over)";
