@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "actions/install_steps.hpp"
+#include "catalog/layering.hpp"
 #include "catalog/solver.hpp"
 #include "phases/preflight.hpp"
 
@@ -31,7 +32,9 @@ class ClusterPhase final : public Phase {
     if (!facts) return fail("preflight", facts.error().with_context("reading cluster facts from " + m_run.summary.server));
     m_run.facts = std::move(*facts);
     m_run.summary.minor = m_run.facts.minor.to_string();
-    auto cluster_ok = check_cluster(m_run.facts, o.profile, m_run.summary.warnings);
+    auto on_minor = catalog::profile_for_minor(*o.catalog, o.profile, m_run.facts.minor);
+    if (!on_minor) return fail("preflight", on_minor.error());
+    auto cluster_ok = check_cluster(m_run.facts, *on_minor, m_run.summary.warnings);
     for (const std::string& w : m_run.summary.warnings) m_run.log.warn(w);
     if (!cluster_ok) return fail("preflight", cluster_ok.error());
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/layering.hpp"
 #include "catalog/solver.hpp"
 #include "kube/apply_tiers.hpp"
 #include "phases/apply_addon.hpp"
@@ -50,7 +51,9 @@ Result<DiffResult> run_diff(const InstallOptions& options, Logger& log) {
   auto facts = provision::read_cluster_facts(c);
   if (!facts) return tl::unexpected(facts.error().with_context("reading cluster facts from " + c.config().server));
   std::vector<std::string> warnings;
-  if (auto ok = check_cluster(*facts, options.profile, warnings); !ok) return tl::unexpected(ok.error());
+  auto on_minor = catalog::profile_for_minor(*options.catalog, options.profile, facts->minor);
+  if (!on_minor) return tl::unexpected(on_minor.error());
+  if (auto ok = check_cluster(*facts, *on_minor, warnings); !ok) return tl::unexpected(ok.error());
   catalog::SolveOptions solve;
   solve.minor = facts->minor;
   solve.served_apis = facts->served_apis;

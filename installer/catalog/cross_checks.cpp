@@ -142,6 +142,14 @@ void check_references(const Catalog& catalog, Fs& fs, std::vector<Problem>& prob
     for (const ProfileAddOn& e : profile.addons) c.profile_entry(profile, e);
     Result<std::vector<const Profile*>> order = extends_order(catalog, profile);
     if (!order) problems.push_back(Problem{profile.extends_at, order.error().message});
+    for (const MinorLayer& layer : profile.minor_layers) {
+      if (catalog.profiles.count(layer.profile) != 0) continue;
+      std::vector<std::string> names;
+      for (const auto& [n, unused] : catalog.profiles) names.push_back(n);
+      std::string hint = nearest_spelling(layer.profile, names);
+      problems.push_back(Problem{layer.at, fmt::format("minor layer names unknown profile \"{}\"{}", layer.profile,
+                                                       hint.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", hint))});
+    }
   }
 }
 

@@ -112,6 +112,31 @@ Profile merge_profiles(const Profile& base, const Profile& over) {
   return out;
 }
 
+Result<Profile> profile_for_minor(const Catalog& catalog, const Profile& profile, const KubeMinor& minor) {
+  Profile out = profile;
+  out.minor_layers.clear();
+  if (out.document.is_object() && out.document.contains("spec") && out.document["spec"].is_object()) {
+    out.document["spec"].erase("minorLayers");
+  }
+  for (const MinorLayer& layer : profile.minor_layers) {
+    if (!layer.kubernetes.contains(minor)) continue;
+    auto it = catalog.profiles.find(layer.profile);
+    if (it == catalog.profiles.end()) {
+      return input_error(fmt::format("{}: profile {} layers unknown profile \"{}\" on Kubernetes {}", layer.at.where(),
+                                     profile.name, layer.profile, layer.kubernetes.to_string()));
+    }
+    Result<std::vector<const Profile*>> order = extends_order(catalog, it->second);
+    if (!order) return tl::unexpected(order.error());
+    for (const Profile* p : *order) {
+      std::string name = out.name;
+      out = merge_profiles(out, *p);
+      out.name = name;  // still the profile the user named; the layer shows in `layers`
+      out.document["metadata"]["name"] = name;
+    }
+  }
+  return out;
+}
+
 bool is_profile_path(const std::string& spec) {
   return spec.find('/') != std::string::npos || spec.ends_with(".yaml") || spec.ends_with(".yml");
 }

@@ -24,6 +24,11 @@ bool is_profile_path(const std::string& spec);
 /// Reads and validates one profile file from `fs` (every problem at once).
 Result<Profile> read_profile_file(Fs& fs, const std::string& path);
 
+/// `profile` as it applies on `minor`: the layers of its `spec.minorLayers` whose range holds
+/// `minor` are laid on top (with what they extend), in the order written. The result has no
+/// minor layers left, so applying it again changes nothing. Fails on an unknown layer name.
+Result<Profile> profile_for_minor(const Catalog& catalog, const Profile& profile, const KubeMinor& minor);
+
 /// Layers the profiles given on the command line, in order. A bare name comes from the
 /// catalog; a path is read from `fs`. Each one's `extends` is applied before it, and a
 /// profile reached twice is applied once (at its first place).

@@ -211,6 +211,14 @@ struct Accelerator {
   std::string allocation;       ///< dra | device-plugin
 };
 
+/// A profile layered in only on some Kubernetes minors (`spec.minorLayers`), so that one
+/// profile covers minors that need a different setup (1.33: device plugin instead of DRA).
+struct MinorLayer {
+  MinorRange kubernetes;
+  std::string profile;
+  SourceRef at;
+};
+
 /// A deployment target (`profiles/<name>.yaml`), or several layered into one.
 struct Profile {
   std::string name;                 ///< for a layered profile: the last layer's name
@@ -228,6 +236,7 @@ struct Profile {
   std::string source_mirror;
   std::string autoscaler = "none";  ///< cluster-autoscaler | karpenter | none
   std::vector<NotApplicable> not_applicable;
+  std::vector<MinorLayer> minor_layers;  ///< applied by profile_for_minor once the minor is known
   SourceRef at;
   Json document;  ///< the (merged) document
 };

@@ -28,6 +28,22 @@ void parse_entries(DocReader& r, Profile& p) {
   }
 }
 
+void parse_minor_layers(DocReader& r, Profile& p) {
+  std::size_t n = r.list("/spec/minorLayers");
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string ptr = child("/spec/minorLayers", i);
+    if (!r.object(ptr, {"kubernetes", "profile"}, Need::required)) continue;
+    MinorLayer layer;
+    layer.at = r.at(ptr);
+    layer.profile = r.string(child(ptr, "profile"), Need::required);
+    if (r.node(child(ptr, "kubernetes")) == nullptr) {
+      r.error(ptr, "a minor layer needs kubernetes: {min, max}; without it the layer would always apply (use extends)");
+    }
+    layer.kubernetes = r.minor_range(child(ptr, "kubernetes"));
+    if (!layer.profile.empty()) p.minor_layers.push_back(std::move(layer));
+  }
+}
+
 void parse_checklist(DocReader& r, Profile& p) {
   if (!r.object("/spec/checklist", {"notApplicable"}, Need::optional)) return;
   std::set<std::string> seen;
@@ -64,7 +80,7 @@ Profile parse_profile(const YamlDocument& doc, ParseFindings& f) {
   p.layers = {p.name};
   if (!r.object("/spec",
                 {"description", "extends", "cluster", "kubernetes", "accelerator", "addons", "registry",
-                 "imageRedirection", "sourceMirror", "autoscaler", "checklist"},
+                 "imageRedirection", "sourceMirror", "autoscaler", "checklist", "minorLayers"},
                 Need::optional)) {
     return p;
   }
@@ -107,6 +123,7 @@ Profile parse_profile(const YamlDocument& doc, ParseFindings& f) {
   std::string autoscaler = r.choice("/spec/autoscaler", {"cluster-autoscaler", "karpenter", "none"}, Need::optional);
   if (!autoscaler.empty()) p.autoscaler = autoscaler;
   parse_checklist(r, p);
+  parse_minor_layers(r, p);
   return p;
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "catalog/layering.hpp"
 #include "catalog/plan_order.hpp"
 #include "catalog/select.hpp"
 #include "catalog/served_apis.hpp"
@@ -381,7 +382,9 @@ Result<Plan> solve(const Catalog& catalog, const Profile& profile, const SolveOp
     return input_error(fmt::format("profile {} has no spec.kubernetes.default; pass --kubernetes 1.3x ({})",
                                    profile.name, profile.at.file));
   }
-  Solver solver(catalog, profile, *minor, options);
+  Result<Profile> effective = profile_for_minor(catalog, profile, *minor);
+  if (!effective) return tl::unexpected(effective.error());
+  Solver solver(catalog, *effective, *minor, options);
   return solver.run();
 }
 

@@ -150,6 +150,12 @@ void ApiServer::log_request(const httplib::Request& request, const std::string& 
 }
 
 void ApiServer::handle(const httplib::Request& request, httplib::Response& response) {
+  // Debian's httplib is built with gzip and brotli and compresses every JSON answer the client
+  // accepts, which buffers a watch stream until it ends. kube-apiserver never compresses watches
+  // (and other answers only above 128 KiB); on loopback no compression at all is the honest, cheap
+  // choice. httplib picks the encoding from the request after this handler returns, so the header
+  // is dropped here (the request object is httplib's own, non-const, for this connection).
+  const_cast<httplib::Request&>(request).headers.erase("Accept-Encoding");
   response.set_header("Audit-Id", std::to_string(std::hash<std::string>{}(request.target + request.remote_addr)));
   std::vector<std::string> parts = split_path(request.path);
   bool admin = !parts.empty() && parts[0] == "kubesim";

@@ -137,7 +137,9 @@ TEST_F(ClientKubesim, BigUpstreamCrdBecomesMappableOnceEstablished) {
   options.deadline = std::chrono::seconds(30);
   auto watched = m_client->watch({"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}, "", options,
                                  [&](const WatchEvent& e) {
-                                   for (const Json& c : e.object["status"].value("conditions", Json::array())) {
+                                   // Not every event carries a status yet (const operator[] on a missing key is undefined).
+                                   Json status = e.object.value("status", Json::object());
+                                   for (const Json& c : status.value("conditions", Json::array())) {
                                      if (c.value("type", "") == "Established" && c.value("status", "") == "True") {
                                        established = true;
                                      }

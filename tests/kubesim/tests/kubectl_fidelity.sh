@@ -70,8 +70,13 @@ out=$(k apply --server-side -f "$upstream"/gateway-api-v1.6.1/experimental 2>&1)
 [ $? -eq 0 ] && pass "apply --server-side of Gateway API experimental CRDs" || fail "experimental: $out"
 out=$(k wait --for=condition=Established crd --all --timeout=60s 2>&1)
 [ $? -eq 0 ] && pass "wait --for=condition=Established" || fail "wait: $out"
-k api-resources --api-group=ray.io -o name | grep -qx rayclusters.ray.io && pass "CRD kinds discoverable" ||
-  fail "rayclusters not discoverable"
+# kube-apiserver updates discovery asynchronously after Established; allow it a few seconds
+discovered=
+for _ in $(seq 1 25); do
+  k api-resources --api-group=ray.io -o name 2>"$work/discovery.err" | grep -qx rayclusters.ray.io && discovered=1 && break
+  sleep 0.2
+done
+[ -n "$discovered" ] && pass "CRD kinds discoverable" || fail "rayclusters not discoverable: $(cat "$work/discovery.err")"
 k explain rayclusters.spec >/dev/null 2>&1 && pass "kubectl explain reads the CRD schema" || fail "explain"
 
 # a custom resource: create, get -o json, table, conflict, force, delete
@@ -161,6 +166,16 @@ out=$(k apply --server-side -n team-a -f "$work/rendered.yaml" 2>&1)
 [ $? -eq 0 ] && pass "helm template output applied" || fail "helm apply: $out"
 out=$(k rollout status deployment/demo-web -n team-a --timeout=30s 2>&1)
 [ $? -eq 0 ] && pass "rollout status" || fail "rollout: $out"
+# a watch delivers events while it runs (a compressed stream would hold them until it ends)
+timeout 10 "$kubectl_bin" --kubeconfig "$work/kubeconfig" get configmaps -n team-a --watch --output-watch-events \
+  >"$work/watch.out" 2>&1 &
+watcher=$!
+sleep 1
+k create configmap watched -n team-a --from-literal=x=1 --dry-run=client -o yaml | k apply --server-side -f - >/dev/null
+seen=
+for _ in $(seq 1 30); do grep -q "ADDED *watched" "$work/watch.out" && seen=1 && break; sleep 0.1; done
+kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
+[ -n "$seen" ] && pass "watch streams events as they happen" || fail "watch: $(cat "$work/watch.out")"
 out=$(k wait --for=condition=Complete job/demo-once -n team-a --timeout=30s 2>&1)
 [ $? -eq 0 ] && pass "job completes" || fail "job: $out"
 # client-side apply and strategic merge patch (kubectl's default patch type)
