@@ -154,6 +154,19 @@ spec:
   EXPECT_EQ(plan["imageRedirection"], "rewrite");
 }
 
+TEST(PlanCmd, TheExampleSiteLayerPlansOverAirgappedOnEveryMinor) {
+  std::string site = std::string(AIPLAT_SOURCE_DIR) + "/airgap/site.example.yaml";
+  for (const char* minor : {"1.33", "1.35", "1.37"}) {
+    testing::CliResult r =
+        run_cli({"plan", "--profile", "airgapped", "--profile", site, "--kubernetes", minor, "-o", "json"});
+    ASSERT_EQ(r.code, 0) << minor << ": " << r.err;
+    nlohmann::json plan = nlohmann::json::parse(r.out);
+    EXPECT_EQ(plan["registry"]["mirror"], "registry.example.internal:5000");
+    EXPECT_EQ(plan["imageRedirection"], "rewrite");
+    EXPECT_NE(plan["profile"].get<std::string>().find("site"), std::string::npos);
+  }
+}
+
 // ---------------------------------------------------------------- goldens
 
 /// The shipped profiles and the minors 1.33..1.37 each one declares.
