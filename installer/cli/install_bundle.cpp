@@ -5,6 +5,7 @@
 
 #include "actions/bundle_source.hpp"
 #include "airgap/bundle_verify.hpp"
+#include "cli/airgap_common.hpp"
 
 namespace aiplat {
 

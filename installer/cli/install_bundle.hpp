@@ -6,7 +6,7 @@
 #include <string>
 
 #include "actions/install.hpp"
-#include "cli/airgap_common.hpp"
+#include "cli/registry_flags.hpp"
 
 namespace aiplat {
 
