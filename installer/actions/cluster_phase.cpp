@@ -2,6 +2,7 @@
 // before the first write.
 #include <fmt/format.h>
 
+#include "actions/addon_source.hpp"
 #include "actions/install_steps.hpp"
 #include "catalog/layering.hpp"
 #include "catalog/solver.hpp"
@@ -37,6 +38,11 @@ class ClusterPhase final : public Phase {
     auto cluster_ok = check_cluster(m_run.facts, *on_minor, m_run.summary.warnings);
     for (const std::string& w : m_run.summary.warnings) m_run.log.warn(w);
     if (!cluster_ok) return fail("preflight", cluster_ok.error());
+    if (o.addon_source) {
+      if (auto accepted = o.addon_source->accept_cluster(m_run.facts.minor); !accepted) {
+        return fail("preflight", accepted.error());
+      }
+    }
 
     catalog::SolveOptions solve;
     solve.minor = m_run.facts.minor;
@@ -46,6 +52,9 @@ class ClusterPhase final : public Phase {
     m_run.plan = std::move(*plan);
     auto foreign = check_foreign(m_run.facts, m_run.plan, o.tooling);
     if (!foreign) return fail("preflight", foreign.error());
+    if (o.addon_source) {
+      if (auto accepted = o.addon_source->accept(m_run.plan); !accepted) return fail("preflight", accepted.error());
+    }
     emit("preflight", "", "ok",
          fmt::format("Kubernetes {} at {}, {} node{}, {} GPU{}; {} add-on{} planned", m_run.facts.minor.to_string(),
                      m_run.summary.server, m_run.facts.nodes.size(), m_run.facts.nodes.size() == 1 ? "" : "s",
@@ -61,7 +70,7 @@ class ClusterPhase final : public Phase {
       if (ctx.cancelled()) return cancelled("interrupted while rendering");
       auto t = std::chrono::steady_clock::now();
       emit("render", step.name, "started", "");
-      auto rendered = render::render_step(step, ro);
+      auto rendered = o.addon_source ? o.addon_source->render(step, ro) : render::render_step(step, ro);
       if (!rendered) return fail("render", rendered.error().with_context("rendering " + step.name), step.name);
       // Later add-ons may create objects of the CRDs this one brings (not served yet).
       for (const Json& o : rendered->objects) {

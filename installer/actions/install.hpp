@@ -21,6 +21,8 @@
 
 namespace aiplat::actions {
 
+class AddonSource;
+
 /// Whether the checks an add-on provides run after it is ready.
 enum class Verify { yes, no };
 
@@ -45,6 +47,7 @@ struct InstallOptions {
   ConfirmPrune confirm_prune;             ///< null: pruning refused when there is something to prune
   std::shared_ptr<ProcessRunner> runner;  ///< helm; null: posix
   std::shared_ptr<HttpTransport> http;    ///< url sources; null: curl
+  std::shared_ptr<AddonSource> addon_source;  ///< null: render the catalog's sources (addon_source.hpp)
 };
 
 /// What happened to one add-on.

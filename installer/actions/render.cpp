@@ -40,17 +40,23 @@ std::string commit_message(const catalog::Plan& plan, const std::vector<Rendered
 
 }  // namespace
 
+Result<std::vector<render::RenderedAddon>> render_plan(const catalog::Plan& plan, render::RenderOptions options) {
+  std::vector<render::RenderedAddon> rendered;
+  for (const catalog::PlanStep& step : plan.steps) {
+    Result<render::RenderedAddon> r = render::render_step(step, options);
+    if (!r) return tl::unexpected(r.error());
+    for (const auto& [kind, namespaced] : r->crd_scopes) options.namespaced_kinds.emplace(kind, namespaced);
+    rendered.push_back(std::move(*r));
+  }
+  return rendered;
+}
+
 Result<RenderPlatformResult> render_platform(const catalog::Plan& plan, const RenderPlatformOptions& options) {
   if (options.out_dir.empty()) return input_error("render: no output folder given (--out DIR)");
   // Render everything before touching the folder, so a failed render leaves the last one intact.
-  std::vector<render::RenderedAddon> rendered;
-  render::RenderOptions ro = options.render;
-  for (const catalog::PlanStep& step : plan.steps) {
-    Result<render::RenderedAddon> r = render::render_step(step, ro);
-    if (!r) return tl::unexpected(r.error());
-    for (const auto& [kind, namespaced] : r->crd_scopes) ro.namespaced_kinds.emplace(kind, namespaced);
-    rendered.push_back(std::move(*r));
-  }
+  Result<std::vector<render::RenderedAddon>> all = render_plan(plan, options.render);
+  if (!all) return tl::unexpected(all.error());
+  std::vector<render::RenderedAddon>& rendered = *all;
   if (Result<void> cleared = clear_previous(options.out_dir); !cleared) return tl::unexpected(cleared.error());
 
   RenderPlatformResult out;

@@ -37,6 +37,9 @@ struct RenderPlatformResult {
   bool changed = true;    ///< with git: false when the render equals the last commit
 };
 
+/// Renders every step of `plan` in order; the CRD scopes of each step reach the later ones.
+Result<std::vector<render::RenderedAddon>> render_plan(const catalog::Plan& plan, render::RenderOptions options);
+
 /// Renders every step of `plan` and writes the folder; old add-on folders are replaced.
 Result<RenderPlatformResult> render_platform(const catalog::Plan& plan, const RenderPlatformOptions& options);
 

@@ -5,6 +5,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fmt/format.h>
 
 namespace aiplat::airgap {
 namespace {
@@ -60,7 +61,7 @@ Result<void> check_bundle_path(std::string_view path) {
   return {};
 }
 
-Result<ArchiveWriter> ArchiveWriter::create(const std::filesystem::path& path, int zstd_level) {
+Result<ArchiveWriter> ArchiveWriter::create(const std::filesystem::path& path, int zstd_level, int zstd_threads) {
   ArchiveWriter w;
   w.m_path = path;
   w.m_archive = archive_write_new();
@@ -68,7 +69,15 @@ Result<ArchiveWriter> ArchiveWriter::create(const std::filesystem::path& path, i
       archive_write_set_format_pax_restricted(w.m_archive) != ARCHIVE_OK) {
     return failure("libarchive cannot write zstd tar: " + archive_message(w.m_archive));
   }
-  archive_write_set_filter_option(w.m_archive, "zstd", "compression-level", std::to_string(zstd_level).c_str());
+  if (archive_write_set_filter_option(w.m_archive, "zstd", "compression-level", std::to_string(zstd_level).c_str()) !=
+      ARCHIVE_OK) {
+    return input_error(fmt::format("zstd level {} is not supported: {}", zstd_level, archive_message(w.m_archive)));
+  }
+  if (zstd_threads > 0 &&
+      archive_write_set_filter_option(w.m_archive, "zstd", "threads", std::to_string(zstd_threads).c_str()) !=
+          ARCHIVE_OK) {
+    return failure("libarchive cannot compress zstd on threads: " + archive_message(w.m_archive));
+  }
   archive_write_set_bytes_per_block(w.m_archive, 1 << 20);
   if (archive_write_open_filename(w.m_archive, path.c_str()) != ARCHIVE_OK) {
     return failure("cannot create " + path.string() + ": " + archive_message(w.m_archive));

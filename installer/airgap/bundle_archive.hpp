@@ -23,7 +23,9 @@ Result<void> check_bundle_path(std::string_view path);
 class ArchiveWriter {
  public:
   /// Starts a zstd tar at `path` (the caller renames it into place once closed).
-  static Result<ArchiveWriter> create(const std::filesystem::path& path, int zstd_level = 3);
+  /// `zstd_threads` > 0 compresses on that many zstd worker threads (libzstd multi-threading),
+  /// so compression overlaps the reading of the next blob; 0 compresses on the calling thread.
+  static Result<ArchiveWriter> create(const std::filesystem::path& path, int zstd_level = 1, int zstd_threads = 0);
   ArchiveWriter(ArchiveWriter&&) noexcept;
   ~ArchiveWriter();
   Result<void> add_memory(const std::string& name, std::string_view content);

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "airgap/reference.hpp"
 #include "util/fs.hpp"
+#include "util/image_ref.hpp"
 #include "util/yaml.hpp"
 
 namespace aiplat::airgap {
@@ -25,7 +25,7 @@ Result<std::vector<std::string>> parse_image_list(std::string_view text, const s
     line.erase(line.begin(), std::find_if(line.begin(), line.end(), [](unsigned char c) { return !std::isspace(c); }));
     while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
     if (line.empty()) continue;
-    if (auto ref = parse_image_ref(line); !ref) {
+    if (auto ref = parse_image_reference(line); !ref) {
       problems += "\n  " + file + ":" + std::to_string(line_no) + ": " + ref.error().message;
       continue;
     }

@@ -22,9 +22,9 @@ struct Workspace {
 
 }  // namespace
 
-ImageRef target_for(const ImageRef& source, const std::string& registry) {
-  ImageRef t = source;
-  t.registry = registry;
+ImageReference target_for(const ImageReference& source, const std::string& registry) {
+  // The mirror rule install rewrites with; pushed by tag, the digest comes from the content.
+  ImageReference t = rewrite_image_registry(source, registry);
   t.digest.clear();
   return t;
 }
@@ -52,11 +52,11 @@ Result<LoadResult> load_bundle(const fs::path& file, RegistryPool& pool, const L
   std::map<std::string, std::string> targets;  // repo:tag -> source
   std::string problems;
   for (const BundleImage& img : verified->manifest.images) {
-    auto source = parse_image_ref(img.source);
+    auto source = parse_image_reference(img.source);
     if (!source) return tl::unexpected(source.error());
     auto entry = layout->find(img.source);
     if (!entry) return failure("images/index.json has no entry for " + img.source);
-    ImageRef target = target_for(*source, options.registry);
+    ImageReference target = target_for(*source, options.registry);
     std::string key = target.repository + ":" + target.tag;
     if (!target.tag.empty()) {
       auto [it, inserted] = targets.emplace(key, img.source);

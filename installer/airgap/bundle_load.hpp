@@ -28,6 +28,6 @@ Result<LoadResult> load_bundle(const std::filesystem::path& file, RegistryPool& 
                                Progress& progress);
 
 /// Where `source` goes in `registry`: same repository path and tag, digest kept.
-ImageRef target_for(const ImageRef& source, const std::string& registry);
+ImageReference target_for(const ImageReference& source, const std::string& registry);
 
 }  // namespace aiplat::airgap

@@ -1,7 +1,7 @@
 #include "airgap/bundle_manifest.hpp"
 
 #include "airgap/bundle_archive.hpp"
-#include "airgap/reference.hpp"
+#include "util/image_ref.hpp"
 #include "util/yaml.hpp"
 
 namespace aiplat::airgap {
@@ -90,7 +90,7 @@ Result<BundleManifest> BundleManifest::parse(std::string_view text) {
         for (const auto& p : img["platforms"]) b.platforms.push_back(p.is_string() ? p.get<std::string>() : p.dump());
       }
       if (!is_valid_digest(b.digest)) problem(ptr + "/digest", "not a sha256 digest");
-      if (!parse_image_ref(b.source)) problem(ptr + "/source", "not an image reference");
+      if (!parse_image_reference(b.source)) problem(ptr + "/source", "not an image reference");
       m.images.push_back(std::move(b));
     }
   }

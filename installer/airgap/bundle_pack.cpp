@@ -14,9 +14,9 @@
 
 #include "airgap/bundle_archive.hpp"
 #include "airgap/bundle_verify.hpp"
-#include "airgap/reference.hpp"
 #include "airgap/signing.hpp"
 #include "util/fs.hpp"
+#include "util/image_ref.hpp"
 #include "util/sha256.hpp"
 #include "util/yaml.hpp"
 
@@ -34,12 +34,12 @@ struct Staging {
   }
 };
 
-Result<std::vector<ImageRef>> parse_refs(const std::vector<std::string>& images) {
-  std::vector<ImageRef> refs;
+Result<std::vector<ImageReference>> parse_refs(const std::vector<std::string>& images) {
+  std::vector<ImageReference> refs;
   std::set<std::string> seen;
   std::string problems;
   for (const auto& text : images) {
-    auto ref = parse_image_ref(text);
+    auto ref = parse_image_reference(text);
     if (!ref) {
       problems += "\n  " + ref.error().message;
       continue;
@@ -47,8 +47,8 @@ Result<std::vector<ImageRef>> parse_refs(const std::vector<std::string>& images)
     if (seen.insert(ref->str()).second) refs.push_back(*ref);
   }
   if (!problems.empty()) return input_error("bad image references:" + problems);
-  if (refs.empty()) return input_error("no images to pack: give --images FILE or --image REF");
-  std::sort(refs.begin(), refs.end(), [](const ImageRef& a, const ImageRef& b) { return a.str() < b.str(); });
+  if (refs.empty()) return input_error("no images to pack: give --profile P, --images FILE or --image REF");
+  std::sort(refs.begin(), refs.end(), [](const ImageReference& a, const ImageReference& b) { return a.str() < b.str(); });
   return refs;
 }
 
@@ -89,7 +89,7 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
     std::set<std::string> repos;
     for (const auto& [digest, size] : base->blobs) pull.skip_blobs.insert(digest);
     for (const auto& img : base->manifest.images) {
-      if (auto r = parse_image_ref(img.source)) repos.insert(r->repository);
+      if (auto r = parse_image_reference(img.source)) repos.insert(r->repository);
     }
     if (base->manifest.delta) {
       for (const auto& d : base->manifest.delta->omitted) pull.skip_blobs.insert(d.digest);
@@ -210,7 +210,9 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
     pipe.cv.wait(lock, [&] { return pipe.planned || pipe.pull_done; });
   }
   if (pipe.planned) {
-    auto created = ArchiveWriter::create(temp, options.zstd_level);
+    int threads = options.zstd_threads > 0 ? options.zstd_threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    auto created = ArchiveWriter::create(temp, options.zstd_level, threads);
     if (created) {
       writer.emplace(std::move(*created));
     } else {

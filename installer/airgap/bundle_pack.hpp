@@ -37,7 +37,9 @@ struct PackOptions {
   PullOptions pull;
   std::filesystem::path since;      ///< base bundle for a delta, or empty
   std::filesystem::path work_dir;   ///< staging area; default: beside the output
-  int zstd_level = 3;
+  /// Layers are already gzip- or zstd-compressed, so a fast level costs almost no size.
+  int zstd_level = 1;
+  int zstd_threads = 0;             ///< zstd worker threads; 0: one per hardware thread
   std::string created_by;
 };
 

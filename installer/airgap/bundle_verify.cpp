@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "airgap/bundle_archive.hpp"
-#include "airgap/reference.hpp"
 #include "airgap/signing.hpp"
+#include "util/image_ref.hpp"
 #include "util/sha256.hpp"
 
 namespace aiplat::airgap {
@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::uint64_t k_max_small_file = 64ull * 1024 * 1024;
 constexpr std::uint64_t k_max_kept_json = 256ull * 1024 * 1024;
+constexpr std::uint64_t k_max_kept_manifests = 256ull * 1024 * 1024;
 constexpr std::string_view k_blob_dir = "images/blobs/sha256/";
 
 struct FileCloser {
@@ -162,6 +163,7 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
   std::set<std::string> seen;
   std::map<std::string, std::string> json_blobs;
   std::uint64_t kept = 0;
+  std::uint64_t kept_manifests = 0;
   std::string index_text;
   for (;;) {
     auto entry = reader.next();
@@ -179,6 +181,11 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
     if (!seen.insert(e.path).second) return bad("entry \"" + e.path + "\" appears twice");
     bool is_blob = e.path.starts_with(k_blob_dir);
     bool keep = e.path == "images/index.json" || (is_blob && e.size <= k_max_manifest_size);
+    bool keep_whole = options.keep_manifests && e.path.starts_with("manifests/");
+    if (keep_whole) {
+      kept_manifests += e.size;
+      if (kept_manifests > k_max_kept_manifests) return bad("the rendered manifests exceed 256 MiB");
+    }
     std::unique_ptr<std::FILE, FileCloser> out_file;
     std::filesystem::path target;
     if (!options.extract_to.empty()) {
@@ -194,7 +201,7 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
       hash.update(chunk);
       size += chunk.size();
       progress.advance(chunk.size());
-      if (keep && small.size() < k_max_manifest_size) small.append(chunk);
+      if ((keep && small.size() < k_max_manifest_size) || keep_whole) small.append(chunk);
       if (out_file && std::fwrite(chunk.data(), 1, chunk.size(), out_file.get()) != chunk.size()) {
         return failure("writing " + target.string() + " failed (disk full?)");
       }
@@ -220,6 +227,8 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
       }
     } else if (e.path == "images/index.json") {
       index_text = std::move(small);
+    } else if (keep_whole) {
+      out.manifests[e.path] = std::move(small);
     }
     ++out.files;
     out.bytes += size;

@@ -16,6 +16,7 @@ namespace aiplat::airgap {
 struct VerifyOptions {
   std::string public_key_pem;         ///< when set, a valid signature is required
   std::filesystem::path extract_to;   ///< when set, files are written under it (must be empty)
+  bool keep_manifests = false;        ///< keep the manifests/ entries in memory (install from a bundle)
 };
 
 enum class SignatureState { absent, unchecked, valid };
@@ -27,6 +28,7 @@ struct VerifiedBundle {
   std::size_t files = 0;
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> blobs;  ///< images/blobs/sha256/* by digest, with sizes
+  std::map<std::string, std::string> manifests;  ///< manifests/* path -> text, with keep_manifests
 };
 
 /// Verifies `file`; on success with extract_to set, that directory holds the checked content.

@@ -32,7 +32,7 @@ Result<void> add_image_blobs(const Manifest& m, Resolved& r) {
   return {};
 }
 
-Result<Resolved> resolve(const ImageRef& ref, RegistryPool& pool, const PullOptions& options) {
+Result<Resolved> resolve(const ImageReference& ref, RegistryPool& pool, const PullOptions& options) {
   Resolved r;
   r.registry = options.pull_mirror.empty() ? ref.registry : options.pull_mirror;
   r.repo = ref.repository;
@@ -95,7 +95,7 @@ Result<Resolved> resolve(const ImageRef& ref, RegistryPool& pool, const PullOpti
 
 }  // namespace
 
-Result<PullResult> pull_images(const std::vector<ImageRef>& refs, OciLayout& layout, RegistryPool& pool,
+Result<PullResult> pull_images(const std::vector<ImageReference>& refs, OciLayout& layout, RegistryPool& pool,
                                const PullOptions& options, Progress& progress) {
   std::vector<Resolved> resolved(refs.size());
   progress.phase("resolve", refs.size(), 0);

@@ -10,8 +10,8 @@
 #include "airgap/oci.hpp"
 #include "airgap/oci_layout.hpp"
 #include "airgap/progress.hpp"
-#include "airgap/reference.hpp"
 #include "airgap/registry_pool.hpp"
+#include "util/image_ref.hpp"
 
 namespace aiplat::airgap {
 
@@ -44,7 +44,7 @@ struct PullResult {
 };
 
 /// Pulls `refs` into `layout` and records them in its index.json (saved).
-Result<PullResult> pull_images(const std::vector<ImageRef>& refs, OciLayout& layout, RegistryPool& pool,
+Result<PullResult> pull_images(const std::vector<ImageReference>& refs, OciLayout& layout, RegistryPool& pool,
                                const PullOptions& options, Progress& progress);
 
 /// Every manifest and blob reachable from `root` in a layout, manifests last-first

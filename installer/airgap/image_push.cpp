@@ -165,7 +165,7 @@ Result<PushSummary> push_images(const OciLayout& layout, const std::vector<PushI
       auto put = target.put_manifest(repo, reference, manifest);
       if (!put) return tl::unexpected(put.error());
     }
-    ImageRef done = w.item->target;
+    ImageReference done = w.item->target;
     done.digest = w.item->root.digest;
     pushed[i] = PushedImage{w.item->source, done.str(), w.item->root.digest};
     progress.item(done.str(), 0, "pushed");

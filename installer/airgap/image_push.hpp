@@ -9,15 +9,15 @@
 
 #include "airgap/oci_layout.hpp"
 #include "airgap/progress.hpp"
-#include "airgap/reference.hpp"
 #include "airgap/registry_client.hpp"
+#include "util/image_ref.hpp"
 
 namespace aiplat::airgap {
 
 struct PushItem {
   std::string source;  ///< the reference the image had where it came from
   Descriptor root;     ///< its entry in the layout's index.json
-  ImageRef target;     ///< where it goes (registry, repository, tag)
+  ImageReference target;     ///< where it goes (registry, repository, tag)
 };
 
 struct PushOptions {

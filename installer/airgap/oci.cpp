@@ -1,6 +1,6 @@
 #include "airgap/oci.hpp"
 
-#include "airgap/reference.hpp"
+#include "util/image_ref.hpp"
 
 namespace aiplat::airgap {
 

@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "airgap/reference.hpp"
 #include "util/fs.hpp"
+#include "util/image_ref.hpp"
 #include "util/sha256.hpp"
 
 namespace aiplat::airgap {

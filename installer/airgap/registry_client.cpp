@@ -5,10 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include "airgap/reference.hpp"
+#include "util/image_ref.hpp"
 #include "util/sha256.hpp"
 
 namespace aiplat::airgap {
+
+std::string registry_api_host(std::string_view registry) {
+  if (registry == "docker.io" || registry == "index.docker.io") return "registry-1.docker.io";
+  return std::string(registry);
+}
+
 namespace {
 
 struct FileCloser {

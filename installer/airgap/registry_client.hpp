@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "airgap/credentials.hpp"
@@ -20,6 +21,9 @@
 #include "util/http.hpp"
 
 namespace aiplat::airgap {
+
+/// The host an API request goes to ("docker.io" -> "registry-1.docker.io").
+std::string registry_api_host(std::string_view registry);
 
 /// Whether a registry may be spoken to over plain HTTP (only when named with --insecure-registry).
 enum class Transport { https, plain_http };

@@ -4,29 +4,15 @@
 #include <string>
 #include <vector>
 
-#include "airgap/registry_pool.hpp"
 #include "cli/airgap_progress.hpp"
 #include "cli/context.hpp"
+#include "cli/registry_flags.hpp"
 
 namespace CLI {
 class App;
 }
 
 namespace aiplat {
-
-/// Registry access flags: credentials, TLS, plain HTTP, parallelism.
-struct RegistryFlags {
-  std::string username;
-  bool password_stdin = false;
-  std::vector<std::string> insecure;
-  std::string ca_file;
-  int parallel = 8;
-  int retries = 5;
-
-  void add_to(CLI::App& cmd);
-  /// Builds the access settings; explicit credentials go to `credentials_for`.
-  Result<airgap::RegistryAccess> access(CliContext& ctx, const std::string& credentials_for) const;
-};
 
 /// The progress style the global flags ask for (-o json, -q, tty or not).
 ProgressStyle progress_style(const CliContext& ctx);

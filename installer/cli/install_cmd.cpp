@@ -1,5 +1,6 @@
 // `aiplat install --profile P [--profile P2] [--dry-run=client|server] [--yes] [--source-mirror URL]
-//  [--helm PATH] [--timeout D] [--force-conflicts] [--skip-verify] [-o json]`.
+//  [--helm PATH] [--timeout D] [--force-conflicts] [--skip-verify] [-o json]
+//  [--bundle FILE --registry REG [--key PUB]]` (the bundle part: cli/install_bundle.cpp).
 #include <cctype>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 #include "catalog/layering.hpp"
 #include "cli/catalog_access.hpp"
 #include "cli/context.hpp"
+#include "cli/install_bundle.hpp"
 #include "cli/install_output.hpp"
 #include "cli/interrupt.hpp"
 
@@ -38,6 +40,7 @@ struct InstallFlags {
   std::string timeout;
   bool force_conflicts = false;
   bool skip_verify = false;
+  InstallBundleFlags bundle;
 };
 
 Result<int> install(CliContext& ctx, const InstallFlags& flags) {
@@ -67,6 +70,8 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
   }
   options.catalog = &*cat;
   options.profile = std::move(*profile);
+  bool source_flags = !flags.source_mirror.empty() || !flags.helm.empty();
+  if (auto b = prepare_bundle_install(ctx, flags.bundle, source_flags, options); !b) return tl::unexpected(b.error());
   options.adopt.kubeconfig = ctx.global.kubeconfig;
   options.adopt.context = ctx.global.context;
   options.adopt.env = ctx.env;
@@ -148,6 +153,7 @@ void add_install_command(CLI::App& app, CliContext& ctx) {
   cmd->add_flag("--force-conflicts", flags->force_conflicts,
                 "Take over fields other field managers own (server-side apply force)");
   cmd->add_flag("--skip-verify", flags->skip_verify, "Do not run the checks each add-on provides after it is ready");
+  flags->bundle.add_to(*cmd);
   cmd->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return install(ctx, *flags); }; });
 }
 

@@ -8,7 +8,6 @@ namespace {
 // Path components and tags as the OCI distribution spec defines them.
 const std::regex k_component(R"([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)");
 const std::regex k_tag(R"([A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
-const std::regex k_digest(R"(sha256:[0-9a-f]{64})");
 
 bool looks_like_registry(std::string_view first) {
   return first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
@@ -24,6 +23,19 @@ std::string ImageReference::str() const {
   return out;
 }
 
+bool is_valid_digest(std::string_view digest) {
+  if (digest.size() != 71 || !digest.starts_with("sha256:")) return false;
+  for (char c : digest.substr(7)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string digest_hex(std::string_view digest) {
+  std::size_t colon = digest.find(':');
+  return std::string(colon == std::string_view::npos ? digest : digest.substr(colon + 1));
+}
+
 Result<ImageReference> parse_image_reference(std::string_view text) {
   auto bad = [&](const std::string& why) {
     return input_error("image reference \"" + std::string(text) + "\" " + why);
@@ -34,7 +46,7 @@ Result<ImageReference> parse_image_reference(std::string_view text) {
   if (std::size_t at = rest.find('@'); at != std::string::npos) {
     ref.digest = rest.substr(at + 1);
     rest.resize(at);
-    if (!std::regex_match(ref.digest, k_digest)) return bad("has a digest that is not sha256: and 64 lower-case hex digits");
+    if (!is_valid_digest(ref.digest)) return bad("has a digest that is not sha256: and 64 lower-case hex digits");
   }
   std::size_t slash = rest.find('/');
   if (slash != std::string::npos && looks_like_registry(std::string_view(rest).substr(0, slash))) {

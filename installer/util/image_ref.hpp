@@ -2,6 +2,7 @@
 // Container image references and the one rule for moving them to another registry.
 // Render rewrites references with it and the air-gap loader pushes images to the
 // names it gives, so a rendered object always names an image the site registry has.
+// The one parser of references in aiplat (render, air gap, conformance).
 #include <string>
 #include <string_view>
 
@@ -20,7 +21,15 @@ struct ImageReference {
   [[nodiscard]] std::string str() const;
   /// registry/repository
   [[nodiscard]] std::string name() const { return registry + "/" + repository; }
+  /// What a registry is asked for: the digest when pinned, else the tag.
+  [[nodiscard]] std::string reference() const { return !digest.empty() ? digest : (tag.empty() ? "latest" : tag); }
 };
+
+/// True for "sha256:" followed by 64 lower-case hex digits (the only algorithm aiplat accepts).
+bool is_valid_digest(std::string_view digest);
+
+/// The hex part of a digest ("sha256:ab.." -> "ab..").
+std::string digest_hex(std::string_view digest);
 
 /// Parses a reference; a first component without '.', ':' or "localhost" is a docker.io repository
 /// ("nginx" -> docker.io/library/nginx:latest).

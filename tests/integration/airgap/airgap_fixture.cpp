@@ -145,7 +145,7 @@ void seed_registry(const airgap::OciLayout& layout, const std::string& registry)
   for (const Descriptor& d : layout.manifests()) {
     std::string name = airgap::ref_name_of(d);
     if (!name.starts_with(registry + "/")) continue;
-    auto ref = airgap::parse_image_ref(name);
+    auto ref = parse_image_reference(name);
     ASSERT_TRUE(ref) << ref.error().message;
     items.push_back({name, d, *ref});
   }

@@ -15,8 +15,8 @@ TEST(LayoutInterop, SkopeoAndUmociReadTheLayoutAiplatPulled) {
   ASSERT_TRUE(env.source && env.target);
   auto layout = airgap::OciLayout::create(env.dir.path + "/pulled");
   ASSERT_TRUE(layout);
-  std::vector<airgap::ImageRef> refs;
-  for (const auto& i : env.images) refs.push_back(*airgap::parse_image_ref(i));
+  std::vector<ImageReference> refs;
+  for (const auto& i : env.images) refs.push_back(*parse_image_reference(i));
   airgap::RegistryPool pool(env.access(), nullptr);
   airgap::NullProgress quiet;
   auto pulled = airgap::pull_images(refs, *layout, pool, {}, quiet);
@@ -58,7 +58,7 @@ TEST(LayoutInterop, AiplatPushesALayoutSkopeoWrote) {
   ASSERT_TRUE(root);
   airgap::RegistryPool pool(env.access(), nullptr);
   airgap::NullProgress quiet;
-  std::vector<airgap::PushItem> items = {{"one", *root, *airgap::parse_image_ref(env.target->host() + "/from/skopeo:one")}};
+  std::vector<airgap::PushItem> items = {{"one", *root, *parse_image_reference(env.target->host() + "/from/skopeo:one")}};
   auto pushed = airgap::push_images(*layout, items, pool.get(env.target->host()), {}, quiet);
   ASSERT_TRUE(pushed) << pushed.error().message;
   ProcessResult inspect = run_tool({"skopeo", "inspect", "--tls-verify=false", "--raw",

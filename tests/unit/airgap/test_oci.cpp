@@ -1,41 +1,14 @@
 #include <gtest/gtest.h>
 
 #include "airgap/oci.hpp"
-#include "airgap/reference.hpp"
+#include "airgap/registry_client.hpp"
 
 namespace aiplat::airgap {
 namespace {
 
-TEST(ImageRef, NormalisesDockerHubNames) {
-  auto r = parse_image_ref("nginx");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->str(), "docker.io/library/nginx:latest");
-  EXPECT_EQ(parse_image_ref("bitnami/redis:7")->str(), "docker.io/bitnami/redis:7");
+TEST(RegistryApiHost, DockerHubGoesToItsApiHost) {
   EXPECT_EQ(registry_api_host("docker.io"), "registry-1.docker.io");
-}
-
-TEST(ImageRef, RegistriesPortsTagsAndDigests) {
-  std::string digest = "sha256:" + std::string(64, 'a');
-  auto r = parse_image_ref("127.0.0.1:5000/team/app:1.2@" + digest);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->registry, "127.0.0.1:5000");
-  EXPECT_EQ(r->repository, "team/app");
-  EXPECT_EQ(r->tag, "1.2");
-  EXPECT_EQ(r->reference(), digest);
-  auto no_tag = parse_image_ref("localhost/x@" + digest);
-  ASSERT_TRUE(no_tag);
-  EXPECT_EQ(no_tag->tag, "");
-  EXPECT_EQ(no_tag->str(), "localhost/x@" + digest);
-}
-
-TEST(ImageRef, RejectsBadInputNamingIt) {
-  for (const char* bad : {"", "UPPER/app", "reg.io/app@sha256:abc", "reg.io/app:bad tag", "reg.io/a//b"}) {
-    auto r = parse_image_ref(bad);
-    EXPECT_FALSE(r) << bad;
-    if (!r) {
-      EXPECT_EQ(r.error().kind, ErrorKind::input);
-    }
-  }
+  EXPECT_EQ(registry_api_host("127.0.0.1:5000"), "127.0.0.1:5000");
 }
 
 TEST(Platform, ParsesAndMatchesVariantsLoosely) {
