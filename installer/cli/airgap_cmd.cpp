@@ -44,10 +44,10 @@ Result<airgap::RegistryAccess> RegistryFlags::access(CliContext& ctx, const std:
   return access;
 }
 
-ProgressStyle progress_style(const CliContext& ctx) {
-  if (ctx.global.output == "json") return ProgressStyle::ndjson;
-  if (ctx.global.quiet) return ProgressStyle::quiet;
-  return ctx.terminal.smart ? ProgressStyle::bars : ProgressStyle::plain;
+TransferStyle progress_style(const CliContext& ctx) {
+  if (ctx.global.output == "json") return TransferStyle::ndjson;
+  if (ctx.global.quiet) return TransferStyle::quiet;
+  return ctx.terminal.smart ? TransferStyle::bars : TransferStyle::plain;
 }
 
 Result<std::string> read_text_file(const std::string& path, const std::string& what) {

@@ -15,7 +15,7 @@ class App;
 namespace aiplat {
 
 /// The progress style the global flags ask for (-o json, -q, tty or not).
-ProgressStyle progress_style(const CliContext& ctx);
+TransferStyle progress_style(const CliContext& ctx);
 
 /// Reads a whole file or fails with a message naming it.
 Result<std::string> read_text_file(const std::string& path, const std::string& what);

@@ -31,16 +31,16 @@ void CliProgress::phase(const std::string& name, std::size_t items, std::uint64_
   m_bytes_done = 0;
   m_started = m_last_draw = std::chrono::steady_clock::now();
   switch (m_style) {
-    case ProgressStyle::ndjson:
+    case TransferStyle::ndjson:
       m_out << nlohmann::json{{"event", "phase"}, {"phase", name}, {"items", items}, {"bytes", bytes}}.dump() << "\n";
       break;
-    case ProgressStyle::plain:
+    case TransferStyle::plain:
       m_err << fmt::format("==> {}: {} items, {}\n", name, items, human_bytes(static_cast<double>(bytes)));
       break;
-    case ProgressStyle::bars:
+    case TransferStyle::bars:
       draw(true);
       break;
-    case ProgressStyle::quiet:
+    case TransferStyle::quiet:
       break;
   }
 }
@@ -48,26 +48,26 @@ void CliProgress::phase(const std::string& name, std::size_t items, std::uint64_
 void CliProgress::advance(std::uint64_t bytes) {
   std::lock_guard lock(m_mutex);
   m_bytes_done += bytes;
-  if (m_style == ProgressStyle::bars) draw(false);
+  if (m_style == TransferStyle::bars) draw(false);
 }
 
 void CliProgress::item(const std::string& name, std::uint64_t bytes, std::string_view status) {
   std::lock_guard lock(m_mutex);
   ++m_items_done;
   switch (m_style) {
-    case ProgressStyle::ndjson:
+    case TransferStyle::ndjson:
       m_out << nlohmann::json{{"event", "item"}, {"phase", m_phase}, {"item", name}, {"bytes", bytes},
                               {"status", std::string(status)}}
                    .dump()
             << "\n";
       break;
-    case ProgressStyle::plain:
+    case TransferStyle::plain:
       m_err << fmt::format("{} {} {}\n", status, name, bytes ? "(" + human_bytes(static_cast<double>(bytes)) + ")" : "");
       break;
-    case ProgressStyle::bars:
+    case TransferStyle::bars:
       draw(false);
       break;
-    case ProgressStyle::quiet:
+    case TransferStyle::quiet:
       break;
   }
 }
@@ -75,18 +75,18 @@ void CliProgress::item(const std::string& name, std::uint64_t bytes, std::string
 void CliProgress::note(const std::string& message) {
   std::lock_guard lock(m_mutex);
   switch (m_style) {
-    case ProgressStyle::ndjson:
+    case TransferStyle::ndjson:
       m_out << nlohmann::json{{"event", "note"}, {"phase", m_phase}, {"message", message}}.dump() << "\n";
       break;
-    case ProgressStyle::bars:
+    case TransferStyle::bars:
       clear_bar();
       m_err << m_terminal.paint("note: ", "yellow") << message << "\n";
       draw(true);
       break;
-    case ProgressStyle::plain:
+    case TransferStyle::plain:
       m_err << "note: " << message << "\n";
       break;
-    case ProgressStyle::quiet:
+    case TransferStyle::quiet:
       break;
   }
 }
@@ -95,21 +95,21 @@ void CliProgress::phase_done() {
   std::lock_guard lock(m_mutex);
   double secs = seconds_since(m_started);
   switch (m_style) {
-    case ProgressStyle::ndjson:
+    case TransferStyle::ndjson:
       m_out << nlohmann::json{{"event", "phase_done"}, {"phase", m_phase}, {"items", m_items_done},
                               {"bytes", m_bytes_done}, {"seconds", secs}}
                    .dump()
             << "\n";
       break;
-    case ProgressStyle::bars:
+    case TransferStyle::bars:
       clear_bar();
       [[fallthrough]];
-    case ProgressStyle::plain:
+    case TransferStyle::plain:
       m_err << fmt::format("{}: {} items, {} in {:.1f}s ({}/s)\n", m_phase, m_items_done,
                            human_bytes(static_cast<double>(m_bytes_done)), secs,
                            human_bytes(secs > 0 ? static_cast<double>(m_bytes_done) / secs : 0));
       break;
-    case ProgressStyle::quiet:
+    case TransferStyle::quiet:
       break;
   }
 }

@@ -12,11 +12,12 @@
 
 namespace aiplat {
 
-enum class ProgressStyle { bars, plain, ndjson, quiet };
+/// How transfer progress is shown (bars on a tty, plain lines, NDJSON, nothing).
+enum class TransferStyle { bars, plain, ndjson, quiet };
 
 class CliProgress final : public airgap::Progress {
  public:
-  CliProgress(ProgressStyle style, const Terminal& terminal, std::ostream& err, std::ostream& out)
+  CliProgress(TransferStyle style, const Terminal& terminal, std::ostream& err, std::ostream& out)
       : m_style(style), m_terminal(terminal), m_err(err), m_out(out) {}
   void phase(const std::string& name, std::size_t items, std::uint64_t bytes) override;
   void advance(std::uint64_t bytes) override;
@@ -28,7 +29,7 @@ class CliProgress final : public airgap::Progress {
   void draw(bool force);
   void clear_bar();
   std::string summary_line() const;
-  ProgressStyle m_style;
+  TransferStyle m_style;
   const Terminal& m_terminal;
   std::ostream& m_err;
   std::ostream& m_out;

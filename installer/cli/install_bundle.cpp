@@ -45,7 +45,7 @@ Result<void> prepare_bundle_install(CliContext& ctx, const InstallBundleFlags& f
     verify.public_key_pem = *key;
   }
   // Progress bars on a terminal; the install's own output says the rest.
-  ProgressStyle style = ctx.terminal.smart && ctx.global.output.empty() ? ProgressStyle::bars : ProgressStyle::quiet;
+  TransferStyle style = ctx.terminal.smart && ctx.global.output.empty() ? TransferStyle::bars : TransferStyle::quiet;
   CliProgress progress(style, ctx.terminal, ctx.streams.err, ctx.streams.out);
   auto verified = airgap::verify_bundle(flags.bundle, verify, progress);
   if (!verified) return tl::unexpected(verified.error().with_context("refusing to install from " + flags.bundle));
