@@ -147,7 +147,7 @@ class AddonPhase final : public Phase {
     std::vector<std::string> ids = addon_check_ids(*m_addon.step, *m_run.checklist);
     if (ids.empty()) return {};
     auto tc = std::chrono::steady_clock::now();
-    emit("check", "started", fmt::format("checks: {}", fmt::join(ids, ", ")));
+    emit("check", "started", fmt::format("running {}", fmt::join(ids, ", ")));
     auto results = run_install_checks(m_run, ids, "check", m_addon.rendered.name);
     if (!results) return tl::unexpected(results.error().with_context(m_addon.rendered.name + ": checks"));
     for (const conformance::CheckResult& r : *results) {
