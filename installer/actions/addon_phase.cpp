@@ -2,7 +2,9 @@
 // "applying" (with the union of the old and new members, so a killed run leaves every object
 // it may have created findable for pruning) before the first object, "installed" last.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "actions/install_checks.hpp"
 #include "actions/install_steps.hpp"
 #include "conformance/runner.hpp"
 #include "phases/wait_ready.hpp"
@@ -12,16 +14,6 @@ namespace {
 
 double since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
-std::string outcome_name(conformance::Outcome o) {
-  switch (o) {
-    case conformance::Outcome::pass: return "pass";
-    case conformance::Outcome::fail: return "fail";
-    case conformance::Outcome::skip: return "skip";
-    case conformance::Outcome::not_applicable: return "n/a";
-  }
-  return "?";
 }
 
 class AddonPhase final : public Phase {
@@ -35,6 +27,9 @@ class AddonPhase final : public Phase {
     if (m_addon.up_to_date) {
       m_summary.state = "unchanged";
       m_summary.detail = "digest and live inventory match the record";
+      // No checks for an unchanged add-on (a no-op re-run writes nothing); show the last ones.
+      if (m_addon.record) m_summary.checks = m_addon.record->checks;
+      m_summary.checks_from_record = !m_summary.checks.empty();
       emit("apply", "skipped", "unchanged", static_cast<int>(m_addon.members.size()));
       return {};
     }
@@ -71,7 +66,7 @@ class AddonPhase final : public Phase {
       auto ready = wait_ready(client, *targets, ao.timeout, ctx, name);
       if (!ready) return fail("wait", ready.error());
       emit("wait", "ok", fmt::format("{} objects ready", targets->size()), static_cast<int>(targets->size()), since(tw));
-      if (auto c = run_add_on_checks(ctx, record); !c) return fail("check", c.error());
+      if (auto c = run_add_on_checks(record); !c) return fail("check", c.error());
     }
 
     auto victims = prune_candidates(client, superset, m_addon.members);
@@ -147,36 +142,21 @@ class AddonPhase final : public Phase {
   }
 
   /// The checks the add-on provides (conformance runner), recorded with the add-on.
-  Result<void> run_add_on_checks(PhaseContext& ctx, InstallRecord& record) {
-    const catalog::PlanStep& step = *m_addon.step;
-    if (m_run.options.verify == Verify::no || step.checks.empty()) return {};
-    auto checklist = conformance::checklist_for(m_run.plan.minor.to_string());
-    if (!checklist) {
-      m_run.log.warn(fmt::format("{}: no checklist for Kubernetes {}; checks skipped", step.name,
-                                 m_run.plan.minor.to_string()));
-      return {};
-    }
-    conformance::RunOptions ro;
-    ro.checklist = *checklist;
-    for (const std::string& id : step.checks) {
-      if (checklist->find(id) != nullptr) ro.only.push_back(id);
-    }
-    if (ro.only.empty()) return {};
-    for (const catalog::NotApplicable& n : m_run.plan.not_applicable) ro.not_applicable[n.id] = n.reason;
-    ro.secrets = m_run.client->config().secrets();
+  Result<void> run_add_on_checks(InstallRecord& record) {
+    if (m_run.options.verify == Verify::no || !m_run.checklist) return {};
+    std::vector<std::string> ids = addon_check_ids(*m_addon.step, *m_run.checklist);
+    if (ids.empty()) return {};
     auto tc = std::chrono::steady_clock::now();
-    emit("check", "started", "checks: " + fmt::format("{}", fmt::join(ro.only, ", ")));
-    auto results = conformance::run_checks(*m_run.client, ro);
-    if (!results) return tl::unexpected(results.error());
-    std::string line;
+    emit("check", "started", fmt::format("running {}", fmt::join(ids, ", ")));
+    auto results = run_install_checks(m_run, ids, "check", m_addon.rendered.name);
+    if (!results) return tl::unexpected(results.error().with_context(m_addon.rendered.name + ": checks"));
     for (const conformance::CheckResult& r : *results) {
-      record.checks.push_back(RecordedCheck{r.id, outcome_name(r.outcome), r.message});
+      record.checks.push_back(recorded_check(r));
       if (r.outcome == conformance::Outcome::fail && r.level == conformance::Level::must) ++m_summary.checks_failed;
-      line += (line.empty() ? "" : ", ") + r.id + " " + outcome_name(r.outcome);
     }
-    m_summary.detail = line;
-    if (ctx.cancelled()) return cancelled(step.name + ": interrupted during checks");
-    emit("check", m_summary.checks_failed > 0 ? "failed" : "ok", line, static_cast<int>(results->size()), since(tc));
+    m_summary.checks = record.checks;
+    emit("check", m_summary.checks_failed > 0 ? "failed" : "ok", checks_line(record.checks),
+         static_cast<int>(results->size()), since(tc));
     return {};
   }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "actions/addon_source.hpp"
+#include "actions/install_checks.hpp"
 #include "actions/install_steps.hpp"
 #include "catalog/layering.hpp"
 #include "catalog/solver.hpp"
@@ -55,6 +56,7 @@ class ClusterPhase final : public Phase {
     if (o.addon_source) {
       if (auto accepted = o.addon_source->accept(m_run.plan); !accepted) return fail("preflight", accepted.error());
     }
+    if (auto c = choose_checklist(); !c) return fail("preflight", c.error());
     emit("preflight", "", "ok",
          fmt::format("Kubernetes {} at {}, {} node{}, {} GPU{}; {} add-on{} planned", m_run.facts.minor.to_string(),
                      m_run.summary.server, m_run.facts.nodes.size(), m_run.facts.nodes.size() == 1 ? "" : "s",
@@ -71,7 +73,8 @@ class ClusterPhase final : public Phase {
       auto t = std::chrono::steady_clock::now();
       emit("render", step.name, "started", "");
       auto rendered = o.addon_source ? o.addon_source->render(step, ro) : render::render_step(step, ro);
-      if (!rendered) return fail("render", rendered.error().with_context("rendering " + step.name), step.name);
+      // render_step's errors already start with "rendering <add-on> <version>".
+      if (!rendered) return fail("render", rendered.error(), step.name);
       // Later add-ons may create objects of the CRDs this one brings (not served yet).
       for (const Json& o : rendered->objects) {
         if (o.value("kind", "") != "CustomResourceDefinition") continue;
@@ -117,6 +120,21 @@ class ClusterPhase final : public Phase {
   }
 
  private:
+  /// The checklist the add-ons' checks and the final run use; none with --skip-verify.
+  Result<void> choose_checklist() {
+    const InstallOptions& o = m_run.options;
+    if (o.verify == Verify::no) return {};
+    auto checklist = install_checklist(o.checklist, m_run.plan.minor.to_string());
+    if (!checklist) {
+      if (o.checklist != "auto") return tl::unexpected(checklist.error().with_context("--checklist"));
+      m_run.log.warn("no AI conformance checklist for Kubernetes " + m_run.plan.minor.to_string() + "; checks skipped");
+      return {};
+    }
+    m_run.checklist = *checklist;
+    m_run.summary.checklist = std::string(checklist->version);
+    return {};
+  }
+
   render::RenderOptions render_options() {
     const InstallOptions& o = m_run.options;
     render::RenderOptions ro;

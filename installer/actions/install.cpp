@@ -11,7 +11,7 @@ Result<void> run_install(const InstallOptions& options, Logger& log, InstallObse
                          const std::atomic<bool>& cancel, InstallSummary& summary) {
   auto started = std::chrono::steady_clock::now();
   summary.profile = options.profile.name;
-  InstallRun run{options, log, observer, summary, nullptr, {}, {}, {}};
+  InstallRun run{options, log, observer, summary, nullptr, {}, {}, {}, std::nullopt, &cancel};
   PhaseContext ctx(log, options.dry_run, cancel);
 
   PhaseManager before;
@@ -31,6 +31,7 @@ Result<void> run_install(const InstallOptions& options, Logger& log, InstallObse
       s.objects = run.addons[i].members.size();
       addons.add(make_addon_phase(run, run.addons[i], s));
     }
+    addons.add(make_verify_phase(run));
     outcome = addons.run(ctx);
   }
   summary.dry_run_log = ctx.dry_run_log();

@@ -14,17 +14,23 @@
 #include <vector>
 
 #include "catalog/model.hpp"
+#include "conformance/report.hpp"
 #include "kube/client.hpp"
 #include "phases/install_events.hpp"
 #include "phases/phase.hpp"
+#include "phases/record.hpp"
 #include "provision/adopt.hpp"
 
 namespace aiplat::actions {
 
 class AddonSource;
 
-/// Whether the checks an add-on provides run after it is ready.
+/// Whether the checks an add-on provides run after it is ready, and the checklist at the end.
 enum class Verify { yes, no };
+
+/// When the full checklist runs at the end: only when some add-on was applied (a no-op
+/// re-run writes nothing), or always (--always-verify).
+enum class FinalChecks { when_changed, always };
 
 /// Asked before pruning: the add-on and the objects it would delete; false refuses.
 using ConfirmPrune = std::function<Result<bool>(const std::string& addon, const std::vector<std::string>& victims)>;
@@ -38,6 +44,8 @@ struct InstallOptions {
   DryRun dry_run = DryRun::none;
   kube::Force force = kube::Force::no;
   Verify verify = Verify::yes;
+  FinalChecks final_checks = FinalChecks::when_changed;
+  std::string checklist = "auto";         ///< "auto" (the cluster's minor) or "1.33" .. "1.37"
   std::string source_mirror;              ///< "" = the profile's
   std::string helm;                       ///< "" = helm from PATH
   std::string cache_dir;                  ///< "" = render's default
@@ -62,6 +70,8 @@ struct AddonSummary {
   std::size_t pruned = 0;
   double seconds = 0;
   int checks_failed = 0;              ///< MUST checks that failed
+  std::vector<RecordedCheck> checks;  ///< this run's results, or the record's for an unchanged add-on
+  bool checks_from_record = false;    ///< `checks` are from an earlier run (the add-on was unchanged)
 };
 
 struct InstallSummary {
@@ -71,6 +81,10 @@ struct InstallSummary {
   std::vector<AddonSummary> addons;
   std::vector<std::string> warnings;
   std::vector<std::string> dry_run_log;  ///< what a client dry run would have done
+  std::string checklist;                 ///< the checklist the checks used ("1.35"); "" when none
+  /// The full checklist run after the last add-on (the report), when it ran.
+  std::optional<conformance::Report> verification;
+  std::string verification_skipped;      ///< why the full checklist did not run
   double seconds = 0;
 };
 

@@ -1,5 +1,6 @@
 // `aiplat install --profile P [--profile P2] [--dry-run=client|server] [--yes] [--source-mirror URL]
-//  [--helm PATH] [--timeout D] [--force-conflicts] [--skip-verify] [-o json]
+//  [--helm PATH] [--timeout D] [--force-conflicts] [--skip-verify] [--always-verify] [--checklist V]
+//  [--report-dir DIR] [--template FILE] [--product FILE] [-o json]
 //  [--bundle FILE --registry REG [--key PUB]]` (the bundle part: cli/install_bundle.cpp).
 #include <cctype>
 
@@ -12,6 +13,7 @@
 #include "cli/context.hpp"
 #include "cli/install_bundle.hpp"
 #include "cli/install_output.hpp"
+#include "cli/install_verify.hpp"
 #include "cli/interrupt.hpp"
 
 namespace aiplat {
@@ -39,7 +41,7 @@ struct InstallFlags {
   std::string helm;
   std::string timeout;
   bool force_conflicts = false;
-  bool skip_verify = false;
+  InstallVerifyFlags verify;
   InstallBundleFlags bundle;
 };
 
@@ -54,6 +56,8 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
     if (!d) return tl::unexpected(d.error().with_context("--timeout"));
     options.timeout = *d;
   }
+  Result<ReportInputs> report_inputs = prepare_install_verify(flags.verify, options);
+  if (!report_inputs) return tl::unexpected(report_inputs.error());
   Result<catalog::Catalog> cat = load_cli_catalog(ctx);
   if (!cat) return tl::unexpected(cat.error());
   RealFs fs;
@@ -78,7 +82,6 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
   options.adopt.log = ctx.log.get();
   options.adopt.stdin_terminal = ctx.streams.stdin_is_tty ? kube::StdinTerminal::yes : kube::StdinTerminal::no;
   options.force = flags.force_conflicts ? kube::Force::yes : kube::Force::no;
-  options.verify = flags.skip_verify ? actions::Verify::no : actions::Verify::yes;
   options.source_mirror = flags.source_mirror;
   options.helm = flags.helm;
   options.tooling = std::string("aiplat/") + AIPLAT_VERSION;
@@ -105,8 +108,10 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
     outcome = actions::run_install(options, *ctx.log, output, guard.flag(), summary);
   }
   output.finish();
+  Result<std::string> report = write_install_report(ctx, *report_inputs, summary);
+  std::string report_dir = report ? *report : "";
   if (*format == "json") {
-    ctx.streams.out << summary_json(summary) << "\n";
+    ctx.streams.out << summary_json(summary, report_dir) << "\n";
   } else {
     if (options.dry_run == DryRun::client) {
       ctx.streams.out << "Dry run (client): nothing was sent to the cluster. A real run would:\n";
@@ -116,6 +121,7 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
                          "was persisted.\n";
     }
     if (!summary.addons.empty()) ctx.streams.out << summary_table(summary, ctx.terminal);
+    ctx.streams.out << install_verification_text(ctx, summary, report_dir);
   }
   if (!outcome) {
     if (outcome.error().kind == ErrorKind::cancelled) {
@@ -124,13 +130,8 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
     }
     return tl::unexpected(outcome.error());
   }
-  int failed_checks = 0;
-  for (const actions::AddonSummary& a : summary.addons) failed_checks += a.checks_failed;
-  if (failed_checks > 0) {
-    ctx.log->error(fmt::format("{} MUST check(s) failed after install (see `aiplat status`)", failed_checks));
-    return 1;
-  }
-  return 0;
+  if (!report) return tl::unexpected(report.error());
+  return install_checks_exit_code(ctx, summary, report_dir);
 }
 
 }  // namespace
@@ -152,7 +153,7 @@ void add_install_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--timeout", flags->timeout, "Per add-on readiness timeout, e.g. 90s or 10m (default: the add-on's)");
   cmd->add_flag("--force-conflicts", flags->force_conflicts,
                 "Take over fields other field managers own (server-side apply force)");
-  cmd->add_flag("--skip-verify", flags->skip_verify, "Do not run the checks each add-on provides after it is ready");
+  add_install_verify_flags(*cmd, flags->verify);
   flags->bundle.add_to(*cmd);
   cmd->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return install(ctx, *flags); }; });
 }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "actions/install_checks.hpp"
+#include "conformance/runner.hpp"
 #include "util/table.hpp"
 
 namespace aiplat {
@@ -14,9 +16,19 @@ const char* k_frames[] = {"|", "/", "-", "\\"};
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-/// "kueue: apply 42 objects applied (0.8s)"
+/// "gang_scheduling skip (controller-absent)"
+std::string check_outcome(const InstallEvent& e) {
+  return e.check + " " + e.outcome + (e.reason.empty() ? "" : " (" + e.reason + ")");
+}
+
+/// "kueue: apply 42 objects applied (0.8s)"; one check result: "kueue: check gang_scheduling pass: ...".
 std::string describe(const InstallEvent& e) {
   std::string subject = e.addon.empty() ? e.phase : e.addon + ": " + e.phase;
+  if (!e.check.empty()) {
+    std::string line = subject + " " + check_outcome(e);
+    if (!e.detail.empty()) line += ": " + first_line(e.detail);
+    return line;
+  }
   std::string line = subject + (e.state == "started" || e.state == "ok" ? "" : " " + e.state);
   if (!e.detail.empty()) line += (e.state == "started" ? " " : ": ") + first_line(e.detail);
   if (e.seconds > 0) line += fmt::format(" ({:.1f}s)", e.seconds);
@@ -66,6 +78,11 @@ void InstallOutput::event(const InstallEvent& e) {
   if (m_style == ProgressStyle::json) {
     nlohmann::json j = {{"phase", e.phase}, {"addon", e.addon},     {"state", e.state},
                         {"detail", e.detail}, {"objects", e.objects}, {"seconds", e.seconds}};
+    if (!e.check.empty()) {
+      j["check"] = e.check;
+      j["outcome"] = e.outcome;
+      if (!e.reason.empty()) j["reason"] = e.reason;
+    }
     m_out << j.dump() << "\n";
     m_out.flush();
     return;
@@ -73,6 +90,12 @@ void InstallOutput::event(const InstallEvent& e) {
   if (m_quiet) return;
   if (m_style == ProgressStyle::plain) {
     m_err << describe(e) << "\n";
+    return;
+  }
+  // The add-on's final line repeats its check results (the spinner line showed them one by one).
+  // (objects = results; an error of the check phase has none and ends the line below).
+  if (e.phase == "check" && !e.addon.empty() && e.objects > 0 && (e.state == "ok" || e.state == "failed")) {
+    m_checks[e.addon] = {e.detail, e.state == "failed"};
     return;
   }
   // Smart terminal: the add-on's line spins while it works and ends in a check or a cross.
@@ -96,7 +119,9 @@ void InstallOutput::event(const InstallEvent& e) {
     draw_locked();
     return;
   }
-  std::string mark = e.state == "failed" ? m_terminal.paint("x", "red")
+  auto checks = m_checks.find(e.addon);
+  bool check_failed = checks != m_checks.end() && checks->second.second;
+  std::string mark = e.state == "failed" || check_failed ? m_terminal.paint("x", "red")
                      : e.state == "skipped" ? m_terminal.paint("-", "dim")
                                             : m_terminal.paint("v", "green");
   std::string text = e.addon.empty() ? describe(e)
@@ -104,6 +129,7 @@ void InstallOutput::event(const InstallEvent& e) {
                      : e.state == "failed"  ? e.addon + ": " + e.phase + " failed: " + first_line(e.detail)
                                             : fmt::format("{} {} ({} objects, {:.1f}s)", e.addon, e.detail, e.objects,
                                                           e.seconds);
+  if (checks != m_checks.end() && e.state != "failed") text += "; checks: " + checks->second.first;
   m_err << "\r\x1b[K" << mark << " " << m_terminal.elide(text) << "\n";
   m_err.flush();
   m_active.clear();
@@ -111,10 +137,12 @@ void InstallOutput::event(const InstallEvent& e) {
 
 std::string summary_table(const actions::InstallSummary& s, const Terminal& terminal) {
   std::string out;
-  Table t({"ADD-ON", "VERSION", "MODE", "RESULT", "OBJECTS", "APPLIED", "PRUNED", "TIME", "DETAIL"});
+  Table t({"ADD-ON", "VERSION", "MODE", "RESULT", "OBJECTS", "APPLIED", "PRUNED", "TIME", "CHECKS", "DETAIL"});
   for (const actions::AddonSummary& a : s.addons) {
+    std::string checks = a.checks.empty() ? "-" : actions::checks_line(a.checks);
+    if (a.checks_from_record) checks = "last run: " + checks;
     t.add_row({a.name, a.version, a.mode.empty() ? "-" : a.mode, a.state, std::to_string(a.objects),
-               std::to_string(a.applied), std::to_string(a.pruned), fmt::format("{:.1f}s", a.seconds),
+               std::to_string(a.applied), std::to_string(a.pruned), fmt::format("{:.1f}s", a.seconds), checks,
                terminal.elide(a.detail.empty() ? "-" : first_line(a.detail))});
   }
   out += t.render();
@@ -123,17 +151,32 @@ std::string summary_table(const actions::InstallSummary& s, const Terminal& term
   return out;
 }
 
-std::string summary_json(const actions::InstallSummary& s) {
+std::string summary_json(const actions::InstallSummary& s, const std::string& report_dir) {
   nlohmann::json addons = nlohmann::json::array();
   for (const actions::AddonSummary& a : s.addons) {
+    nlohmann::json checks = nlohmann::json::array();
+    for (const RecordedCheck& c : a.checks) {
+      checks.push_back({{"id", c.id}, {"level", c.level}, {"outcome", c.outcome}, {"reason", c.reason},
+                        {"message", c.message}});
+    }
     addons.push_back({{"name", a.name},       {"version", a.version}, {"mode", a.mode},
                       {"state", a.state},     {"detail", a.detail},   {"objects", a.objects},
                       {"applied", a.applied}, {"pruned", a.pruned},   {"seconds", a.seconds},
-                      {"checksFailed", a.checks_failed}});
+                      {"checksFailed", a.checks_failed}, {"checks", checks},
+                      {"checksFromRecord", a.checks_from_record}});
   }
   nlohmann::json j = {{"phase", "summary"}, {"profile", s.profile},   {"kubernetes", s.minor},
                       {"server", s.server}, {"addons", addons},       {"warnings", s.warnings},
-                      {"dryRunLog", s.dry_run_log}, {"seconds", s.seconds}};
+                      {"dryRunLog", s.dry_run_log}, {"seconds", s.seconds}, {"checklist", s.checklist}};
+  // The full checklist's totals (the report folder has the rest), or why it did not run.
+  if (s.verification) {
+    j["verification"] = conformance::summary_json(*s.verification)["totals"];
+    j["verification"]["mustFailed"] = conformance::any_must_failed(s.verification->results);
+  } else {
+    j["verification"] = nullptr;
+  }
+  j["verificationSkipped"] = s.verification_skipped;
+  j["reportDir"] = report_dir;
   return j.dump();
 }
 

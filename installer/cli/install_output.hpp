@@ -3,6 +3,7 @@
 // spinner, ending in a check or a cross (elided to the width); otherwise one plain line per
 // state change; with -o json one NDJSON event per line on stdout.
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <ostream>
@@ -39,6 +40,7 @@ class InstallOutput final : public InstallObserver {
   bool m_quiet;
   std::mutex m_mutex;
   std::string m_active;  ///< the line being animated, without the spinner
+  std::map<std::string, std::pair<std::string, bool>> m_checks;  ///< add-on -> its checks line, a MUST failed
   int m_frame = 0;
   std::atomic<bool> m_stop{false};
   std::thread m_spinner;
@@ -47,7 +49,8 @@ class InstallOutput final : public InstallObserver {
 /// The summary table (and warnings) printed after the run.
 std::string summary_table(const actions::InstallSummary& summary, const Terminal& terminal);
 
-/// The summary as one JSON object (the last NDJSON line with -o json).
-std::string summary_json(const actions::InstallSummary& summary);
+/// The summary as one JSON object (the last NDJSON line with -o json); `report_dir` "" when
+/// no report was written.
+std::string summary_json(const actions::InstallSummary& summary, const std::string& report_dir = "");
 
 }  // namespace aiplat

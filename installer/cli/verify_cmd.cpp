@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 
 #include "cli/catalog_access.hpp"
+#include "cli/conformance_report.hpp"
 #include "cli/context.hpp"
+#include "cli/interrupt.hpp"
 #include "conformance/report.hpp"
 #include "conformance/runner.hpp"
 #include "provision/adopt.hpp"
-#include "util/table.hpp"
-#include "util/yaml.hpp"
 
 namespace aiplat {
 namespace {
@@ -28,34 +28,13 @@ struct VerifyFlags {
   std::string node_pool_label;
 };
 
-std::string outcome_cell(const CliContext& ctx, const conf::CheckResult& r) {
-  std::string text(conf::to_string(r.outcome));
-  if (r.outcome == conf::Outcome::pass && r.completeness == conf::Completeness::partial) text += " (partial)";
-  if (r.outcome == conf::Outcome::skip) text += " (" + std::string(conf::to_string(r.reason)) + ")";
-  const char* style = r.outcome == conf::Outcome::pass ? "green" : r.outcome == conf::Outcome::fail ? "red" : "yellow";
-  return ctx.terminal.paint(text, style);
-}
-
 Result<int> verify(CliContext& ctx, const VerifyFlags& flags) {
   Result<std::string> format = output_format(ctx, "verify", {"table", "json"}, "table");
   if (!format) return tl::unexpected(format.error());
   RealFs fs;
   // Read the inputs first: a bad template or product file should not cost a cluster run.
-  std::string template_text;
-  Json product = nullptr;
-  if (!flags.template_file.empty()) {
-    Result<std::string> t = fs.read_file(flags.template_file);
-    if (!t) return input_error("--template: " + t.error().message);
-    template_text = *t;
-  }
-  if (!flags.product_file.empty()) {
-    if (flags.template_file.empty()) return input_error("--product needs --template (the checklist to fill in)");
-    Result<std::string> p = fs.read_file(flags.product_file);
-    if (!p) return input_error("--product: " + p.error().message);
-    Result<YamlDocument> doc = parse_yaml(*p, flags.product_file);
-    if (!doc) return input_error(doc.error().message);
-    product = doc->value;
-  }
+  Result<ReportInputs> report_inputs = read_report_inputs(fs, flags.report_dir, flags.template_file, flags.product_file);
+  if (!report_inputs) return tl::unexpected(report_inputs.error());
   if (!flags.template_file.empty() && flags.report_dir.empty()) {
     return input_error("--template writes PRODUCT.yaml into the report folder; add --report-dir DIR");
   }
@@ -109,6 +88,8 @@ Result<int> verify(CliContext& ctx, const VerifyFlags& flags) {
   report.checklist = std::string(checklist->version);
   report.server_version = version->git_version;
   report.started_at = conf::format_rfc3339(std::chrono::system_clock::now());
+  InterruptGuard interrupt;  // Ctrl-C: the running check stops and deletes its namespace; exit 130
+  options.cancel = &interrupt.flag();
   auto results = conf::run_checks(kc, options, [&](const conf::CheckResult& r) {
     std::string line = fmt::format("{} {}: {}", r.id, conf::to_string(r.outcome), r.message);
     if (r.outcome == conf::Outcome::skip) line = fmt::format("{} skip ({}): {}", r.id, conf::to_string(r.reason), r.message);
@@ -119,35 +100,13 @@ Result<int> verify(CliContext& ctx, const VerifyFlags& flags) {
   report.results = *results;
 
   if (!flags.report_dir.empty()) {
-    Result<conf::WrittenReport> written = conf::write_report(fs, flags.report_dir, report, template_text,
-                                                             flags.template_file, product, flags.product_file);
-    if (!written) return tl::unexpected(written.error());
-    for (const std::string& w : written->warnings) ctx.log->warn("PRODUCT.yaml: " + w);
-    ctx.log->info(fmt::format("report written to {} ({} files)", flags.report_dir, written->files.size()));
+    if (Result<void> w = write_report_folder(ctx, fs, *report_inputs, report); !w) return tl::unexpected(w.error());
   }
 
   if (*format == "json") {
     ctx.streams.out << conf::summary_json(report).dump(2) << "\n";
   } else {
-    Table t({"REQUIREMENT", "LEVEL", "RESULT", "TIME", "DETAIL"});
-    for (const conf::CheckResult& r : report.results) {
-      t.add_row({r.id, std::string(conf::to_string(r.level)), outcome_cell(ctx, r),
-                 fmt::format("{}s", r.duration.count() / 1000), r.message});
-    }
-    ctx.streams.out << t.render();
-    Json s = conf::summary_json(report);
-    ctx.streams.out << fmt::format("checklist {} on {}: {} passed, {} failed, {} skipped, {} n/a\n", report.checklist,
-                                   report.server_version, s["totals"]["pass"].get<int>(),
-                                   s["totals"]["fail"].get<int>(), s["totals"]["skip"].get<int>(),
-                                   s["totals"]["notApplicable"].get<int>());
-    int skips = s["totals"]["skip"].get<int>();
-    if (skips > 0) {
-      ctx.streams.out << "Skipped (not proven on this cluster):\n";
-      for (const conf::CheckResult& r : report.results) {
-        if (r.outcome != conf::Outcome::skip) continue;
-        ctx.streams.out << fmt::format("  {} ({}): {}\n", r.id, conf::describe(r.reason), r.message);
-      }
-    }
+    ctx.streams.out << results_text(ctx, report);
   }
   return conf::any_must_failed(report.results) ? 1 : 0;
 }

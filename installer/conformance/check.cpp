@@ -37,6 +37,7 @@ void CheckContext::found(const std::string& finding) {
 }
 
 std::chrono::milliseconds CheckContext::remaining() {
+  if (cancelled()) return std::chrono::milliseconds(0);
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - clock.now());
   return std::max(left, std::chrono::milliseconds(0));
 }
@@ -55,6 +56,10 @@ bool CheckContext::wait_for(const std::string& what, std::chrono::milliseconds t
       return true;
     }
     if (clock.now() >= until) break;
+    if (cancelled()) {
+      api.note("interrupted while waiting for " + what);
+      return false;
+    }
     clock.sleep_for(std::min(interval, std::chrono::duration_cast<std::chrono::milliseconds>(until - clock.now())));
   }
   api.note(fmt::format("gave up after {}s: {}", budget.count() / 1000, what));

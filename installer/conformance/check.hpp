@@ -2,6 +2,7 @@
 // One check per requirement. A check declares what it needs and how long it may take, runs
 // in its own namespace (made and removed by the runner), and returns a Verdict; the runner
 // turns it into a CheckResult with the transcript.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <span>
@@ -71,12 +72,16 @@ class CheckContext {
   void delete_at_cleanup(const GroupVersionKind& gvk, const std::string& name);
   /// Time left before the check's deadline.
   [[nodiscard]] std::chrono::milliseconds remaining();
+  /// Makes every wait end early once `flag` is set (Ctrl-C); the runner then cleans up.
+  void cancel_on(const std::atomic<bool>* flag) { m_cancel = flag; }
+  [[nodiscard]] bool cancelled() const { return m_cancel != nullptr && m_cancel->load(); }
 
   [[nodiscard]] const std::vector<std::string>& findings() const { return m_findings; }
   void run_cleanups();
 
  private:
   Clock::Steady m_deadline;
+  const std::atomic<bool>* m_cancel = nullptr;
   std::vector<std::string> m_findings;
   std::vector<std::function<void()>> m_cleanups;
 };

@@ -44,6 +44,10 @@ std::string cleanup_namespace(CheckContext& ctx, std::chrono::seconds timeout) {
   // Cleanup gets its own budget: a check that used up its time must still clean up.
   Clock::Steady until = ctx.clock.now() + timeout;
   while (true) {
+    if (ctx.cancelled()) {
+      ctx.api.note("interrupted: deletion of namespace " + ctx.ns + " requested, not waited for");
+      return {};
+    }
     bool claims_gone = true;
     if (dra) {
       KubeResult<kube::ObjectList> claims = ctx.api.list(claim_kind, ctx.ns);
@@ -94,6 +98,7 @@ CheckResult run_one(kube::Client& client, const RunOptions& options, const Requi
   Api api(client, transcript);
   std::string ns = namespace_for(req.id, run_id);
   CheckContext ctx(api, clock, options.settings, ns, run_id, def->timeout);
+  ctx.cancel_on(options.cancel);
   Json ns_object = {{"apiVersion", "v1"},
                     {"kind", "Namespace"},
                     {"metadata",
@@ -167,10 +172,18 @@ Result<std::vector<CheckResult>> run_checks(kube::Client& client, const RunOptio
   if (!ids) return tl::unexpected(ids.error());
   std::shared_ptr<Clock> clock = options.clock ? options.clock : real_clock();
   std::vector<CheckResult> results;
+  auto interrupted = [&] { return options.cancel != nullptr && options.cancel->load(); };
   for (const std::string& id : *ids) {
+    if (interrupted()) return cancelled("interrupted before check " + id);
     const Requirement* req = options.checklist.find(id);
     std::string run_id = options.make_run_id ? options.make_run_id() : random_id();
     CheckResult r = run_one(client, options, *req, *clock, run_id);
+    if (interrupted()) {
+      return cancelled(r.namespace_name.empty()
+                           ? "interrupted during check " + id
+                           : "interrupted during check " + id + " (deletion of its namespace " + r.namespace_name +
+                                 " was requested)");
+    }
     if (on_result) on_result(r);
     results.push_back(std::move(r));
   }

@@ -3,6 +3,7 @@
 // removed here (waiting for deletion and for DRA claims to be released), a transcript per
 // check, and results streamed to the caller as they finish. This is the entry point the
 // install workflow calls after each add-on with the ids the add-on provides.
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -27,6 +28,9 @@ struct RunOptions {
   std::function<std::string()> make_run_id;      ///< default: 6 random [a-z0-9]
   std::chrono::seconds cleanup_timeout{120};
   std::vector<std::string> secrets;              ///< masked in transcripts (the kubeconfig's credentials)
+  /// Set by Ctrl-C: the running check stops waiting, its namespace is deleted (not waited
+  /// for), and run_checks returns a cancelled error. Null: never cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 using ResultSink = std::function<void(const CheckResult&)>;
@@ -37,6 +41,8 @@ Result<std::vector<std::string>> selected_ids(const RunOptions& options);
 
 /// Runs the selected checks one after another; `on_result` (may be empty) sees each result
 /// as soon as it is known. Requirements without an automated check are reported as skips.
+/// A cancellation (options.cancel) returns ErrorKind::cancelled; the interrupted check's
+/// verdict is dropped, since it was cut short.
 Result<std::vector<CheckResult>> run_checks(kube::Client& client, const RunOptions& options,
                                             const ResultSink& on_result = {});
 

@@ -13,6 +13,9 @@ struct InstallEvent {
   std::string detail;  ///< one human line
   int objects = 0;     ///< objects in the add-on (render) or touched (apply, prune)
   double seconds = 0;  ///< duration of the phase when it ended
+  std::string check = {};    ///< phases "check"/"verify", one result: the requirement id
+  std::string outcome = {};  ///< with `check`: pass | fail | skip | n/a
+  std::string reason = {};   ///< with outcome skip: why, e.g. "controller-absent"
 };
 
 class InstallObserver {

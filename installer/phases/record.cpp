@@ -17,7 +17,10 @@ Json to_json(const InstallRecord& r) {
   }
   Json checks = Json::array();
   for (const RecordedCheck& c : r.checks) {
-    checks.push_back({{"id", c.id}, {"outcome", c.outcome}, {"message", c.message}});
+    Json check = {{"id", c.id}, {"outcome", c.outcome}, {"message", c.message}};
+    if (!c.level.empty()) check["level"] = c.level;
+    if (!c.reason.empty()) check["reason"] = c.reason;
+    checks.push_back(check);
   }
   return Json{{"name", r.name},         {"version", r.version},
               {"mode", r.mode},         {"profile", r.profile},
@@ -45,7 +48,8 @@ Result<InstallRecord> record_from_json(const Json& j, const std::string& where) 
     }
     r.images = j.value("images", std::vector<std::string>{});
     for (const Json& c : j.value("checks", Json::array())) {
-      r.checks.push_back(RecordedCheck{c.value("id", ""), c.value("outcome", ""), c.value("message", "")});
+      r.checks.push_back(RecordedCheck{c.value("id", ""), c.value("outcome", ""), c.value("message", ""),
+                                       c.value("level", ""), c.value("reason", "")});
     }
     r.started_at = j.value("startedAt", "");
     r.finished_at = j.value("finishedAt", "");

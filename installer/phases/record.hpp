@@ -31,6 +31,9 @@ struct RecordedCheck {
   std::string id;
   std::string outcome;  ///< pass | fail | skip | n/a
   std::string message;
+  std::string level = {};   ///< MUST | SHOULD ("" in records of older versions)
+  std::string reason = {};  ///< why a skip did not judge, e.g. "controller-absent"; "" otherwise
+  friend bool operator==(const RecordedCheck&, const RecordedCheck&) = default;
 };
 
 struct InstallRecord {

@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <atomic>
+
 #include <gtest/gtest.h>
 
 #include "conformance/probes.hpp"
@@ -65,6 +68,33 @@ TEST(Runner, StuckNamespaceIsReportedNotHidden) {
   });
   CheckResult r = run_one_check(fc, "1.35", "secure_accelerator_access");
   EXPECT_NE(r.cleanup_warning.find("still exists 120s after deletion"), std::string::npos) << r.cleanup_warning;
+}
+
+TEST(Runner, CancelStopsTheRunningCheckDeletesItsNamespaceAndRunsNoMore) {
+  FakeCluster fc;
+  fc.add(ready_node("cpu-1"));
+  std::atomic<bool> cancel{false};
+  // Ctrl-C arrives while the first check is under way (right after its namespace exists).
+  fc.on_create("Namespace", [&cancel](FakeCluster&, Json&) -> std::optional<HttpResponse> {
+    cancel = true;
+    return std::nullopt;
+  });
+  RunOptions o = options_for(fc, "1.35", "secure_accelerator_access");
+  o.only = {"secure_accelerator_access", "gang_scheduling"};
+  o.cancel = &cancel;
+  auto started = fc.clock()->now();
+  Result<std::vector<CheckResult>> r = run_checks(fc.client(), o);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::cancelled);
+  EXPECT_NE(r.error().message.find("interrupted during check "), std::string::npos)
+      << r.error().message;
+  std::vector<std::string> lines = fc.requests();
+  auto count = [&](const std::string& prefix) {
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+  };
+  EXPECT_EQ(count("POST /api/v1/namespaces"), 1) << "no check may start after the interrupt";
+  EXPECT_EQ(count("DELETE /api/v1/namespaces/aiplat-conf-"), 1) << "the interrupted check cleans up";
+  EXPECT_LT(fc.clock()->now() - started, std::chrono::seconds(10)) << "waits must end at once";
 }
 
 TEST(Transcript, MasksSecretsAndKeepsOneLinePerEntry) {
