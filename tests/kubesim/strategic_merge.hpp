@@ -1,0 +1,17 @@
+#pragma once
+// Strategic merge patch (application/strategic-merge-patch+json) for built-in kinds, as
+// kubectl sends it from `kubectl patch`, `kubectl label`, `kubectl rollout restart` and
+// client-side `kubectl apply`.
+#include <string>
+#include <vector>
+
+#include "fieldset.hpp"
+
+namespace kubesim {
+
+/// Applies `patch` to `target`: maps merge, keyed lists merge by key (items with "$patch": "delete"
+/// go), set lists take the union, "$patch": "replace" replaces, null deletes,
+/// "$deleteFromPrimitiveList/<field>" removes values; order directives are accepted and ignored.
+Json strategic_merge(const Json& target, const Json& patch, const ListTypeOracle& oracle);
+
+}  // namespace kubesim
