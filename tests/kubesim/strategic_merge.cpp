@@ -59,28 +59,28 @@ Json merge(const Json& target, const Json& patch, const ListTypeOracle& oracle, 
     const Json current = out.contains(key) ? out[key] : Json(nullptr);
     if (it.value().is_array()) {
       ListType type = oracle.list_type(names);
-      if (type.kind == ListType::Kind::map && current.is_array()) {
-        Json merged = current;
+      // A list that does not exist yet merges into an empty one, so directives never leak into it.
+      Json merged = current.is_array() ? current : Json::array();
+      if (type.kind == ListType::Kind::map) {
+        // Strategic merge matches items on the patchMergeKey, the first of the list-map keys
+        // (containerPort of ports, not containerPort and protocol).
+        std::vector<std::string> merge_key;
+        if (!type.keys.empty()) merge_key.push_back(type.keys.front());
         for (const Json& item : it.value()) {
-          std::string wanted = key_of(item, type.keys);
+          std::string wanted = key_of(item, merge_key);
           auto found = std::find_if(merged.begin(), merged.end(),
-                                    [&](const Json& existing) { return key_of(existing, type.keys) == wanted; });
+                                    [&](const Json& existing) { return key_of(existing, merge_key) == wanted; });
           bool remove = item.is_object() && item.value("$patch", "") == "delete";
-          if (found == merged.end()) {
-            if (!remove) {
-              Json clean = item;
-              clean.erase("$patch");
-              merged.push_back(clean);
-            }
-          } else if (remove) {
-            merged.erase(found);
+          if (remove) {
+            if (found != merged.end()) merged.erase(found);
+          } else if (found == merged.end()) {
+            merged.push_back(merge(Json::object(), item, oracle, names));
           } else {
             *found = merge(*found, item, oracle, names);
           }
         }
         out[key] = merged;
-      } else if (type.kind == ListType::Kind::set && current.is_array()) {
-        Json merged = current;
+      } else if (type.kind == ListType::Kind::set) {
         for (const Json& item : it.value()) {
           if (std::find(merged.begin(), merged.end(), item) == merged.end()) {
             merged.push_back(item);
@@ -101,6 +101,14 @@ Json merge(const Json& target, const Json& patch, const ListTypeOracle& oracle, 
       out[key] = it.value();
     }
     names.pop_back();
+  }
+  // "$retainKeys": keys the patch does not list are cleared (a Deployment switching to
+  // Recreate loses rollingUpdate).
+  if (auto retain = patch.find("$retainKeys"); retain != patch.end() && retain->is_array() && out.is_object()) {
+    for (auto field = out.begin(); field != out.end();) {
+      bool kept = std::find(retain->begin(), retain->end(), field.key()) != retain->end();
+      field = kept ? std::next(field) : out.erase(field);
+    }
   }
   return out;
 }

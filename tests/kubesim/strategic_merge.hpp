@@ -9,9 +9,10 @@
 
 namespace kubesim {
 
-/// Applies `patch` to `target`: maps merge, keyed lists merge by key (items with "$patch": "delete"
-/// go), set lists take the union, "$patch": "replace" replaces, null deletes,
-/// "$deleteFromPrimitiveList/<field>" removes values; order directives are accepted and ignored.
+/// Applies `patch` to `target`: maps merge, keyed lists merge on their patchMergeKey (items with
+/// "$patch": "delete" go), set lists take the union, "$patch": "replace" replaces, null deletes,
+/// "$deleteFromPrimitiveList/<field>" removes values, "$retainKeys" clears the keys it does not
+/// list; "$setElementOrder" is accepted and ignored (order is not simulated).
 Json strategic_merge(const Json& target, const Json& patch, const ListTypeOracle& oracle);
 
 }  // namespace kubesim
