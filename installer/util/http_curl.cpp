@@ -154,7 +154,7 @@ class CurlTransport final : public HttpTransport {
     if (request.timeout.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_PROXY, request.proxy.c_str());  // "" disables environment proxies
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, request.accept_encoding.c_str());
 
     const std::string& method = request.method;
     bool has_body = !request.body.empty() || request.body_reader;
