@@ -73,7 +73,10 @@ void serve_watch(Cluster& cluster, const WatchRequest& request, httplib::Respons
     }
   }
   Cluster* target = &cluster;
-  response.set_chunked_content_provider("application/json", [state, target](size_t, httplib::DataSink& sink) {
+  // The apiserver's watch media type. The parameter also keeps httplib from compressing the
+  // stream: its gzip compressor flushes only at the end, so events would sit in it until then.
+  response.set_chunked_content_provider("application/json;stream=watch", [state, target](size_t,
+                                                                                          httplib::DataSink& sink) {
     if (!state->initial_sent) {
       for (const std::string& line : state->initial) {
         if (!sink.write(line.data(), line.size())) {
