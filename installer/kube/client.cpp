@@ -85,6 +85,9 @@ KubeResult<HttpResponse> Client::send(Request request) {
     http.body = request.body;
     http.tls = auth->tls.get();
     http.proxy = m_config.proxy_url;
+    // gzip only, as client-go: kube-apiserver compresses nothing else, and a server that also
+    // offers brotli (kubesim's HTTP library) would spend several times the CPU on every answer.
+    http.accept_encoding = "gzip";
     HttpResponse response = send_with_retries(
         [&](std::chrono::milliseconds remaining) {
           http.timeout = std::min(remaining, m_options.request_timeout);

@@ -52,6 +52,9 @@ struct HttpRequest {
   std::chrono::milliseconds timeout{0};  ///< whole request; 0 means none
   std::chrono::milliseconds connect_timeout{10000};
   bool follow_redirects = false;
+  /// Response encodings to offer (Accept-Encoding), decoded transparently: empty offers every
+  /// encoding libcurl decodes (gzip, deflate, br, zstd); "gzip" is what Kubernetes servers speak.
+  std::string accept_encoding;
 };
 
 struct HttpResponse {

@@ -143,6 +143,10 @@ class CurlTransport final : public HttpTransport {
     Transfer transfer{&request, &response};
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_SHARE, m_share);
+    // The shared cache keeps at most MAXCONNECTS idle connections (default 5) and closes the
+    // oldest beyond that: with more parallel requests, nearly every request opened a new TLS
+    // connection. Keep one per request that can be in flight.
+    curl_easy_setopt(h, CURLOPT_MAXCONNECTS, static_cast<long>(m_max_parallel));
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
@@ -154,7 +158,7 @@ class CurlTransport final : public HttpTransport {
     if (request.timeout.count() > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_PROXY, request.proxy.c_str());  // "" disables environment proxies
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, request.accept_encoding.c_str());
 
     const std::string& method = request.method;
     bool has_body = !request.body.empty() || request.body_reader;

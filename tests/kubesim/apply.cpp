@@ -54,6 +54,15 @@ Reply conflict_reply(const std::vector<Conflict>& conflicts, const ResourceInfo&
                       {{"name", name}, {"group", info.group}, {"kind", info.resource}, {"causes", causes}});
 }
 
+// Whether `field` ("f:name") is one of the keys of the list item `item` ("k:{\"name\":..}").
+bool is_key_field(const std::string& item, const std::string& field) {
+  if (item.rfind("k:", 0) != 0 || field.rfind("f:", 0) != 0) {
+    return false;
+  }
+  Json key = Json::parse(item.substr(2), nullptr, false);
+  return key.is_object() && key.contains(field.substr(2));
+}
+
 bool is_leaf_member(const FieldPath& path) {
   const std::string& last = path.back();
   return last.rfind("k:", 0) != 0 && last.rfind("v:", 0) != 0;
@@ -149,22 +158,35 @@ Reply Cluster::apply_locked(const ResourceInfo& info, const std::string& ns, con
       previous = entry.fields;
     }
   }
-  std::vector<FieldPath> removed;
-  for (const FieldPath& path : previous) {
-    if (applied_set.count(path) != 0) {
-      continue;
-    }
-    bool owned_elsewhere = std::any_of(entries.begin(), entries.end(), [&](const ManagerEntry& entry) {
+  // A path stays while another manager owns it or anything under it (a list item someone
+  // else edited keeps existing), and so do the key fields of an item that stays.
+  auto owned_elsewhere = [&](const FieldPath& path) {
+    return std::any_of(entries.begin(), entries.end(), [&](const ManagerEntry& entry) {
       bool self = entry.manager == options.field_manager && entry.operation == "Apply" &&
                   entry.subresource == subresource;
-      return !self && entry.fields.count(path) != 0;
+      if (self) {
+        return false;
+      }
+      auto under = entry.fields.lower_bound(path);
+      return under != entry.fields.end() && under->size() >= path.size() &&
+             std::equal(path.begin(), path.end(), under->begin());
     });
-    if (!owned_elsewhere) {
-      removed.push_back(path);
+  };
+  std::vector<FieldPath> removed;
+  for (const FieldPath& path : previous) {
+    if (applied_set.count(path) != 0 || owned_elsewhere(path)) {
+      continue;
     }
+    if (path.size() >= 2 && is_key_field(path[path.size() - 2], path.back()) &&
+        owned_elsewhere(FieldPath(path.begin(), path.end() - 1))) {
+      continue;
+    }
+    removed.push_back(path);
   }
+  // Outer paths first: a list item goes whole; removing its key fields first would leave an
+  // empty item behind that its "k:" path no longer finds. Paths under a removed one are gone already.
   std::sort(removed.begin(), removed.end(),
-            [](const FieldPath& a, const FieldPath& b) { return a.size() > b.size(); });
+            [](const FieldPath& a, const FieldPath& b) { return a.size() < b.size(); });
   for (const FieldPath& path : removed) {
     remove_at(merged, path);
   }

@@ -3,113 +3,9 @@
 
 #include "cluster.hpp"
 #include "list_types.hpp"
+#include "strategic_merge.hpp"
 
 namespace kubesim {
-namespace {
-
-std::string key_of(const Json& item, const std::vector<std::string>& keys) {
-  Json key = Json::object();
-  for (const std::string& k : keys) {
-    if (item.is_object() && item.contains(k)) {
-      key[k] = item[k];
-    }
-  }
-  return key.dump();
-}
-
-bool is_directive(const std::string& key) {
-  return key.rfind("$setElementOrder/", 0) == 0 || key == "$retainKeys" ||
-         key.rfind("$deleteFromPrimitiveList/", 0) == 0;
-}
-
-// Strategic merge: maps merge, keyed lists merge by key (items with "$patch": "delete" go),
-// "$patch": "replace" replaces, null deletes; order directives are accepted and ignored.
-Json strategic_merge(const Json& target, const Json& patch, const ListTypeOracle& oracle,
-                     std::vector<std::string>& names) {
-  if (!patch.is_object()) {
-    return patch;
-  }
-  if (patch.value("$patch", "") == "replace") {
-    Json out = patch;
-    out.erase("$patch");
-    return out;
-  }
-  if (patch.value("$patch", "") == "delete") {
-    return nullptr;
-  }
-  Json out = target.is_object() ? target : Json::object();
-  for (auto it = patch.begin(); it != patch.end(); ++it) {
-    const std::string& key = it.key();
-    if (is_directive(key) || key == "$patch") {
-      if (key.rfind("$deleteFromPrimitiveList/", 0) == 0 && it.value().is_array()) {
-        std::string field = key.substr(std::string("$deleteFromPrimitiveList/").size());
-        if (out.contains(field) && out[field].is_array()) {
-          Json kept = Json::array();
-          for (const Json& value : out[field]) {
-            if (std::find(it.value().begin(), it.value().end(), value) == it.value().end()) {
-              kept.push_back(value);
-            }
-          }
-          out[field] = kept;
-        }
-      }
-      continue;
-    }
-    if (it.value().is_null()) {
-      out.erase(key);
-      continue;
-    }
-    names.push_back(key);
-    const Json current = out.contains(key) ? out[key] : Json(nullptr);
-    if (it.value().is_array()) {
-      ListType type = oracle.list_type(names);
-      if (type.kind == ListType::Kind::map && current.is_array()) {
-        Json merged = current;
-        for (const Json& item : it.value()) {
-          std::string wanted = key_of(item, type.keys);
-          auto found = std::find_if(merged.begin(), merged.end(),
-                                    [&](const Json& existing) { return key_of(existing, type.keys) == wanted; });
-          bool remove = item.is_object() && item.value("$patch", "") == "delete";
-          if (found == merged.end()) {
-            if (!remove) {
-              Json clean = item;
-              clean.erase("$patch");
-              merged.push_back(clean);
-            }
-          } else if (remove) {
-            merged.erase(found);
-          } else {
-            *found = strategic_merge(*found, item, oracle, names);
-          }
-        }
-        out[key] = merged;
-      } else if (type.kind == ListType::Kind::set && current.is_array()) {
-        Json merged = current;
-        for (const Json& item : it.value()) {
-          if (std::find(merged.begin(), merged.end(), item) == merged.end()) {
-            merged.push_back(item);
-          }
-        }
-        out[key] = merged;
-      } else {
-        out[key] = it.value();
-      }
-    } else if (it.value().is_object()) {
-      Json merged = strategic_merge(current, it.value(), oracle, names);
-      if (merged.is_null()) {
-        out.erase(key);
-      } else {
-        out[key] = merged;
-      }
-    } else {
-      out[key] = it.value();
-    }
-    names.pop_back();
-  }
-  return out;
-}
-
-}  // namespace
 
 Reply Cluster::patch_locked(const ResourceInfo& info, const std::string& ns, const std::string& name,
                             const std::string& content_type, const std::string& body, Subresource sub,
@@ -141,9 +37,7 @@ Reply Cluster::patch_locked(const ResourceInfo& info, const std::string& ns, con
       return status_error(415, "UnsupportedMediaType",
                           "strategic merge patch format is not supported for custom resources");
     }
-    BuiltinListTypes oracle;
-    std::vector<std::string> names;
-    next = strategic_merge(current.body, patch, oracle, names);
+    next = strategic_merge(current.body, patch, BuiltinListTypes());
   } else {
     return status_error(415, "UnsupportedMediaType", fmt::format("the patch type {} is not supported", type));
   }

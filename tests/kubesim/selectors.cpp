@@ -1,5 +1,6 @@
 #include "selectors.hpp"
 
+#include <algorithm>
 #include <regex>
 
 namespace kubesim {
@@ -61,6 +62,7 @@ std::optional<std::string> lookup(const nlohmann::json& object, const std::strin
 std::optional<std::string> parse_label_selector(const std::string& text, Selector& out) {
   static const std::regex k_set(R"(^(\S+)\s+(in|notin)\s*\((.*)\)$)");
   static const std::regex k_key(R"(^([A-Za-z0-9]([-A-Za-z0-9_./]*[A-Za-z0-9])?)$)");
+  static const std::regex k_value(R"(^(([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?)$)");
   for (const std::string& term : split_terms(text)) {
     if (term.empty()) {
       return "empty term in label selector \"" + text + "\"";
@@ -95,6 +97,15 @@ std::optional<std::string> parse_label_selector(const std::string& text, Selecto
     if (!std::regex_match(req.key, k_key)) {
       return "invalid label key \"" + req.key + "\" in selector \"" + text + "\"";
     }
+    if ((req.op == Requirement::Op::in || req.op == Requirement::Op::not_in) && req.values.empty()) {
+      return "\"" + term + "\" in selector \"" + text + "\": in and notin need at least one value";
+    }
+    for (const std::string& value : req.values) {
+      // Label values: at most 63 characters, alphanumeric at both ends, '-', '_', '.' inside.
+      if (value.size() > 63 || !std::regex_match(value, k_value)) {
+        return "invalid label value \"" + value + "\" in selector \"" + text + "\"";
+      }
+    }
     out.requirements.push_back(std::move(req));
   }
   return std::nullopt;
@@ -118,6 +129,9 @@ std::optional<std::string> parse_field_selector(const std::string& text, Selecto
       req.values = {trim(term.substr(pos + 1))};
     } else {
       return "invalid field selector term \"" + term + "\": expected field=value or field!=value";
+    }
+    if (req.key.empty()) {
+      return "invalid field selector term \"" + term + "\": the field name is missing";
     }
     out.requirements.push_back(std::move(req));
   }

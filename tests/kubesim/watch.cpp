@@ -73,6 +73,8 @@ void serve_watch(Cluster& cluster, const WatchRequest& request, httplib::Respons
     }
   }
   Cluster* target = &cluster;
+  // kube-apiserver answers JSON watches as plain application/json (";stream=watch" only for other
+  // media types). The server never compresses (ApiServer::handle), so each event goes out as it happens.
   response.set_chunked_content_provider("application/json", [state, target](size_t, httplib::DataSink& sink) {
     if (!state->initial_sent) {
       for (const std::string& line : state->initial) {

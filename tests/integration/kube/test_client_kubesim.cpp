@@ -1,5 +1,8 @@
 // The kube client against a real kubesim over TLS with client-certificate auth.
 #include <atomic>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "kubesim_fixture.hpp"
@@ -137,9 +140,9 @@ TEST_F(ClientKubesim, BigUpstreamCrdBecomesMappableOnceEstablished) {
   options.deadline = std::chrono::seconds(30);
   auto watched = m_client->watch({"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}, "", options,
                                  [&](const WatchEvent& e) {
-                                   // Not every event carries a status yet (const operator[] on a missing key is undefined).
-                                   Json status = e.object.value("status", Json::object());
-                                   for (const Json& c : status.value("conditions", Json::array())) {
+                                   // The first event may come before the CRD has any status.
+                                   Json none = Json::array();
+                                   for (const Json& c : e.object.value("/status/conditions"_json_pointer, none)) {
                                      if (c.value("type", "") == "Established" && c.value("status", "") == "True") {
                                        established = true;
                                      }
@@ -197,6 +200,46 @@ TEST_F(ClientKubesim, ConcurrentAppliesFromManyThreads) {
   auto list = m_client->list({"", "v1", "ConfigMap"}, "busy");
   ASSERT_TRUE(list);
   EXPECT_EQ(list->items.size(), 160u);
+}
+
+/// Local ports of the TCP sockets (any state, TIME_WAIT included) connected to 127.0.0.1:port.
+std::set<std::string> client_sockets_to(int port) {
+  std::set<std::string> out;
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  char remote[16];
+  std::snprintf(remote, sizeof remote, "0100007F:%04X", port);
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, rem;
+    fields >> slot >> local >> rem;
+    if (rem == remote) out.insert(local);
+  }
+  return out;
+}
+
+TEST_F(ClientKubesim, ParallelRequestsReuseTheirConnections) {
+  int port = std::stoi(s_sim->url().substr(s_sim->url().rfind(':') + 1));
+  std::set<std::string> before = client_sockets_to(port);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        if (!m_client->raw_get("/api/v1/namespaces/default")) ++failures;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::set<std::string> opened;
+  for (const std::string& s : client_sockets_to(port)) {
+    if (before.count(s) == 0) opened.insert(s);
+  }
+  // 200 requests on 8 threads: at most one connection per request the pool lets fly (16).
+  EXPECT_LE(opened.size(), 16u) << "connections opened for 200 requests: " << opened.size();
+  EXPECT_GE(opened.size(), 1u);
 }
 
 }  // namespace

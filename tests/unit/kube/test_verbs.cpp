@@ -120,6 +120,7 @@ TEST_F(Verbs, ApplyIsServerSideWithFieldManagerForceAndDryRun) {
   EXPECT_EQ(header(r, "Content-Type"), "application/apply-patch+yaml");
   EXPECT_EQ(url_query(r.url), "fieldManager=aiplat");
   EXPECT_EQ(Json::parse(r.body), k_deploy);
+  EXPECT_EQ(r.accept_encoding, "gzip");  // never brotli/zstd: see Client::send
 
   ApplyOptions options;
   options.force = Force::yes;
