@@ -24,6 +24,11 @@ namespace aiplat::actions {
 /// Whether the checks an add-on provides run after it is ready.
 enum class Verify { yes, no };
 
+/// What an add-on's readiness wait covers (helm 4's --wait=<strategy> style): `all` = the built-in
+/// workload rules and the add-on's own rules; `workloads` = the built-in rules only, for clusters that run no
+/// add-on controllers (a simulator), where rules such as "ClusterPolicy .status.state ready" never hold.
+enum class WaitFor { all, workloads };
+
 /// Asked before pruning: the add-on and the objects it would delete; false refuses.
 using ConfirmPrune = std::function<Result<bool>(const std::string& addon, const std::vector<std::string>& victims)>;
 
@@ -36,6 +41,7 @@ struct InstallOptions {
   DryRun dry_run = DryRun::none;
   kube::Force force = kube::Force::no;
   Verify verify = Verify::yes;
+  WaitFor wait = WaitFor::all;
   std::string source_mirror;              ///< "" = the profile's
   std::string helm;                       ///< "" = helm from PATH
   std::string cache_dir;                  ///< "" = render's default
@@ -59,6 +65,7 @@ struct AddonSummary {
   std::size_t pruned = 0;
   double seconds = 0;
   int checks_failed = 0;              ///< MUST checks that failed
+  std::string readiness;              ///< "N add-on readiness rule(s) not waited (--wait=workloads)", or empty
 };
 
 struct InstallSummary {

@@ -1,5 +1,5 @@
 // `aiplat install --profile P [--profile P2] [--dry-run=client|server] [--yes] [--source-mirror URL]
-//  [--helm PATH] [--timeout D] [--force-conflicts] [--skip-verify] [-o json]`.
+//  [--helm PATH] [--timeout D] [--wait=all|workloads] [--force-conflicts] [--skip-verify] [-o json]`.
 #include <cctype>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +38,7 @@ struct InstallFlags {
   std::string timeout;
   bool force_conflicts = false;
   bool skip_verify = false;
+  std::string wait = "all";
 };
 
 Result<int> install(CliContext& ctx, const InstallFlags& flags) {
@@ -74,6 +75,7 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
   options.adopt.stdin_terminal = ctx.streams.stdin_is_tty ? kube::StdinTerminal::yes : kube::StdinTerminal::no;
   options.force = flags.force_conflicts ? kube::Force::yes : kube::Force::no;
   options.verify = flags.skip_verify ? actions::Verify::no : actions::Verify::yes;
+  options.wait = flags.wait == "workloads" ? actions::WaitFor::workloads : actions::WaitFor::all;
   options.source_mirror = flags.source_mirror;
   options.helm = flags.helm;
   options.tooling = std::string("aiplat/") + AIPLAT_VERSION;
@@ -147,6 +149,10 @@ void add_install_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--timeout", flags->timeout, "Per add-on readiness timeout, e.g. 90s or 10m (default: the add-on's)");
   cmd->add_flag("--force-conflicts", flags->force_conflicts,
                 "Take over fields other field managers own (server-side apply force)");
+  cmd->add_option("--wait", flags->wait,
+                  "Readiness to wait for: all (built-in workload rules and the add-on's own rules) or workloads "
+                  "(built-in rules only, for clusters that run no add-on controllers); default all")
+      ->check(CLI::IsMember({"all", "workloads"}));
   cmd->add_flag("--skip-verify", flags->skip_verify, "Do not run the checks each add-on provides after it is ready");
   cmd->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return install(ctx, *flags); }; });
 }

@@ -129,7 +129,7 @@ std::string summary_json(const actions::InstallSummary& s) {
     addons.push_back({{"name", a.name},       {"version", a.version}, {"mode", a.mode},
                       {"state", a.state},     {"detail", a.detail},   {"objects", a.objects},
                       {"applied", a.applied}, {"pruned", a.pruned},   {"seconds", a.seconds},
-                      {"checksFailed", a.checks_failed}});
+                      {"checksFailed", a.checks_failed}, {"readiness", a.readiness}});
   }
   nlohmann::json j = {{"phase", "summary"}, {"profile", s.profile},   {"kubernetes", s.minor},
                       {"server", s.server}, {"addons", addons},       {"warnings", s.warnings},
