@@ -32,6 +32,8 @@ std::string case_name(const ShippedCase& c) {
   return name;
 }
 
+void PrintTo(const ShippedCase& c, std::ostream* os) { *os << case_name(c); }
+
 RunResult run(const std::vector<std::string>& args, const std::string& cache) {
   ProcessSpec spec;
   spec.argv = {std::string(AIPLAT_BINARY_DIR) + "/aiplat"};
