@@ -60,12 +60,16 @@ class AddonPhase final : public Phase {
     if (ctx.dry_run() == DryRun::none) {
       auto tw = std::chrono::steady_clock::now();
       emit("wait", "started", "waiting for readiness");
-      auto targets = wait_targets(client, m_addon.members, m_addon.step->addon ? m_addon.step->addon->readiness
-                                                                                : std::vector<catalog::ReadinessRule>{});
+      std::vector<catalog::ReadinessRule> rules;
+      if (m_addon.step->addon) rules = m_addon.step->addon->readiness;
+      readiness_scope(rules, record);
+      auto targets = wait_targets(client, m_addon.members, rules);
       if (!targets) return fail("wait", targets.error());
       auto ready = wait_ready(client, *targets, ao.timeout, ctx, name);
       if (!ready) return fail("wait", ready.error());
-      emit("wait", "ok", fmt::format("{} objects ready", targets->size()), static_cast<int>(targets->size()), since(tw));
+      std::string waited = fmt::format("{} objects ready", targets->size());
+      if (record.rules_not_waited > 0) waited += "; " + record.readiness;
+      emit("wait", "ok", waited, static_cast<int>(targets->size()), since(tw));
       if (auto c = run_add_on_checks(record); !c) return fail("check", c.error());
     }
 
@@ -100,6 +104,7 @@ class AddonPhase final : public Phase {
     m_summary.seconds = since(t0);
     m_summary.state = ctx.dry_run() == DryRun::none ? "installed" : "planned";
     if (m_summary.detail.empty()) m_summary.detail = m_addon.why;
+    if (record.rules_not_waited > 0) m_summary.detail += "; " + record.readiness;
     emit("record", "ok", m_summary.state, static_cast<int>(m_addon.members.size()), m_summary.seconds);
     return {};
   }
@@ -116,6 +121,18 @@ class AddonPhase final : public Phase {
     r.images = m_addon.rendered.images;
     r.tool = m_run.options.tooling;
     return r;
+  }
+
+  /// --wait=workloads leaves the add-on's own rules out; the record says so, never that they passed.
+  void readiness_scope(std::vector<catalog::ReadinessRule>& rules, InstallRecord& record) {
+    if (m_run.options.wait == WaitFor::workloads && !rules.empty()) {
+      record.rules_not_waited = static_cast<int>(rules.size());
+      record.readiness = fmt::format("{} add-on readiness rule(s) not waited (--wait=workloads)", rules.size());
+      m_summary.readiness = record.readiness;
+      rules.clear();
+    } else if (!rules.empty()) {
+      record.readiness = fmt::format("{} add-on readiness rule(s) met", rules.size());
+    }
   }
 
   ApplyAddonOptions apply_options() const {

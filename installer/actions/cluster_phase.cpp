@@ -108,6 +108,11 @@ class ClusterPhase final : public Phase {
       auto fresh = up_to_date(*m_run.client, a.rendered, a.parent, a.record, a.why);
       if (!fresh) return fail("render", fresh.error(), step.name);
       a.up_to_date = *fresh;
+      // Rules a --wait=workloads run left out are waited for when this run waits for everything.
+      if (a.up_to_date && m_run.options.wait == WaitFor::all && a.record->rules_not_waited > 0) {
+        a.up_to_date = false;
+        a.why = "its add-on readiness rules were not waited for last time (--wait=workloads)";
+      }
       emit("render", step.name, "ok", a.up_to_date ? "unchanged" : a.why, static_cast<int>(a.members.size()), since(t));
       m_run.addons.push_back(std::move(a));
     }

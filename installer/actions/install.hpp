@@ -32,6 +32,11 @@ enum class Verify { yes, no };
 /// re-run writes nothing), or always (--always-verify).
 enum class FinalChecks { when_changed, always };
 
+/// What an add-on's readiness wait covers (helm 4's --wait=<strategy> style): `all` = the built-in
+/// workload rules and the add-on's own rules; `workloads` = the built-in rules only, for clusters that run no
+/// add-on controllers (a simulator), where rules such as "ClusterPolicy .status.state ready" never hold.
+enum class WaitFor { all, workloads };
+
 /// Asked before pruning: the add-on and the objects it would delete; false refuses.
 using ConfirmPrune = std::function<Result<bool>(const std::string& addon, const std::vector<std::string>& victims)>;
 
@@ -46,6 +51,7 @@ struct InstallOptions {
   Verify verify = Verify::yes;
   FinalChecks final_checks = FinalChecks::when_changed;
   std::string checklist = "auto";         ///< "auto" (the cluster's minor) or "1.33" .. "1.37"
+  WaitFor wait = WaitFor::all;
   std::string source_mirror;              ///< "" = the profile's
   std::string helm;                       ///< "" = helm from PATH
   std::string cache_dir;                  ///< "" = render's default
@@ -72,6 +78,7 @@ struct AddonSummary {
   int checks_failed = 0;              ///< MUST checks that failed
   std::vector<RecordedCheck> checks;  ///< this run's results, or the record's for an unchanged add-on
   bool checks_from_record = false;    ///< `checks` are from an earlier run (the add-on was unchanged)
+  std::string readiness;              ///< "N add-on readiness rule(s) not waited (--wait=workloads)", or empty
 };
 
 struct InstallSummary {

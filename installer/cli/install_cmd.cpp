@@ -1,6 +1,6 @@
 // `aiplat install --profile P [--profile P2] [--dry-run=client|server] [--yes] [--source-mirror URL]
-//  [--helm PATH] [--timeout D] [--force-conflicts] [--skip-verify] [--always-verify] [--checklist V]
-//  [--report-dir DIR] [--template FILE] [--product FILE] [-o json]
+//  [--helm PATH] [--timeout D] [--wait=all|workloads] [--force-conflicts] [--skip-verify] [--always-verify]
+//  [--checklist V] [--report-dir DIR] [--template FILE] [--product FILE] [-o json]
 //  [--bundle FILE --registry REG [--key PUB]]` (the bundle part: cli/install_bundle.cpp).
 #include <cctype>
 
@@ -43,6 +43,7 @@ struct InstallFlags {
   bool force_conflicts = false;
   InstallVerifyFlags verify;
   InstallBundleFlags bundle;
+  std::string wait = "all";
 };
 
 Result<int> install(CliContext& ctx, const InstallFlags& flags) {
@@ -82,6 +83,7 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
   options.adopt.log = ctx.log.get();
   options.adopt.stdin_terminal = ctx.streams.stdin_is_tty ? kube::StdinTerminal::yes : kube::StdinTerminal::no;
   options.force = flags.force_conflicts ? kube::Force::yes : kube::Force::no;
+  options.wait = flags.wait == "workloads" ? actions::WaitFor::workloads : actions::WaitFor::all;
   options.source_mirror = flags.source_mirror;
   options.helm = flags.helm;
   options.tooling = std::string("aiplat/") + AIPLAT_VERSION;
@@ -153,6 +155,10 @@ void add_install_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--timeout", flags->timeout, "Per add-on readiness timeout, e.g. 90s or 10m (default: the add-on's)");
   cmd->add_flag("--force-conflicts", flags->force_conflicts,
                 "Take over fields other field managers own (server-side apply force)");
+  cmd->add_option("--wait", flags->wait,
+                  "Readiness to wait for: all (built-in workload rules and the add-on's own rules) or workloads "
+                  "(built-in rules only, for clusters that run no add-on controllers); default all")
+      ->check(CLI::IsMember({"all", "workloads"}));
   add_install_verify_flags(*cmd, flags->verify);
   flags->bundle.add_to(*cmd);
   cmd->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return install(ctx, *flags); }; });

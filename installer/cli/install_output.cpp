@@ -163,7 +163,7 @@ std::string summary_json(const actions::InstallSummary& s, const std::string& re
                       {"state", a.state},     {"detail", a.detail},   {"objects", a.objects},
                       {"applied", a.applied}, {"pruned", a.pruned},   {"seconds", a.seconds},
                       {"checksFailed", a.checks_failed}, {"checks", checks},
-                      {"checksFromRecord", a.checks_from_record}});
+                      {"checksFromRecord", a.checks_from_record}, {"readiness", a.readiness}});
   }
   nlohmann::json j = {{"phase", "summary"}, {"profile", s.profile},   {"kubernetes", s.minor},
                       {"server", s.server}, {"addons", addons},       {"warnings", s.warnings},

@@ -12,6 +12,13 @@
 namespace aiplat {
 namespace {
 
+/// The add-on's own readiness rules: "2 met", "2 not waited" or "-" (none, or a record older than the field).
+std::string rules_cell(const InstallRecord& r) {
+  if (r.rules_not_waited > 0) return fmt::format("{} not waited", r.rules_not_waited);
+  if (r.readiness.empty()) return "-";
+  return r.readiness.substr(0, r.readiness.find(" add-on")) + " met";
+}
+
 std::string checks_cell(const InstallRecord& r) {
   if (r.checks.empty()) return "-";
   std::string out;
@@ -48,12 +55,20 @@ Result<int> status(CliContext& ctx) {
                     << " (no records in namespace aiplat-system).\n";
     return 0;
   }
-  Table t({"ADD-ON", "VERSION", "MODE", "STATE", "OBJECTS", "IMAGES", "CHECKS", "FINISHED"});
+  Table t({"ADD-ON", "VERSION", "MODE", "STATE", "OBJECTS", "IMAGES", "RULES", "CHECKS", "FINISHED"});
+  int not_waited = 0;
   for (const InstallRecord& r : *records) {
+    not_waited += r.rules_not_waited;
     t.add_row({r.name, r.version, r.mode.empty() ? "-" : r.mode, r.state, std::to_string(r.inventory.size()),
-               std::to_string(r.images.size()), checks_cell(r), r.finished_at.empty() ? "-" : r.finished_at});
+               std::to_string(r.images.size()), rules_cell(r), checks_cell(r),
+               r.finished_at.empty() ? "-" : r.finished_at});
   }
   ctx.streams.out << t.render();
+  if (not_waited > 0) {
+    ctx.streams.out << fmt::format("{} add-on readiness rule(s) not waited (--wait=workloads); install again with "
+                                   "--wait=all to wait for them\n",
+                                   not_waited);
+  }
   std::string profile = records->front().profile;
   ctx.streams.out << fmt::format("{} add-on{} recorded in aiplat-system on {} (profile {})\n", records->size(),
                                  records->size() == 1 ? "" : "s", (*client)->config().server, profile);

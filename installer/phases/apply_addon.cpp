@@ -58,6 +58,41 @@ std::string key_of(const Json& o) {
 
 std::string part_of_selector(const std::string& id) { return std::string(kube::k_applyset_part_of_label) + "=" + id; }
 
+/// Namespaces the members live in without bringing them: Helm charts leave the release namespace to
+/// `helm install --create-namespace`, so aiplat creates it the same way, outside the ApplySet, so that
+/// pruning an add-on never deletes a namespace that other add-ons or users share.
+Result<void> ensure_namespaces(kube::Client& client, PhaseContext& ctx, const std::vector<Json>& members,
+                               const kube::ApplyOptions& apply_options, const std::string& addon) {
+  std::set<std::string> used;
+  std::set<std::string> brought;
+  for (const Json& o : members) {
+    std::string ns = o.value("/metadata/namespace"_json_pointer, std::string());
+    if (!ns.empty()) used.insert(ns);
+    if (o.value("kind", "") == "Namespace" && o.value("apiVersion", "") == "v1") {
+      brought.insert(o.value("/metadata/name"_json_pointer, std::string()));
+    }
+  }
+  const GroupVersionKind namespace_gvk{"", "v1", "Namespace"};
+  for (const std::string& ns : used) {
+    if (brought.count(ns) != 0) continue;
+    auto live = client.get(ResourceRef{namespace_gvk, "", ns});
+    if (live) continue;
+    if (!live.error().not_found()) {
+      return tl::unexpected(live.error().with_context(addon + ": reading namespace " + ns).to_error());
+    }
+    Json object = {{"apiVersion", "v1"},
+                   {"kind", "Namespace"},
+                   {"metadata", {{"name", ns}, {"labels", {{"app.kubernetes.io/managed-by", "aiplat"}}}}}};
+    auto done = ctx.wet("create Namespace " + ns, [&]() -> Result<void> {
+      auto r = client.apply(object, apply_options);
+      if (!r) return tl::unexpected(r.error().with_context(addon + ": creating namespace " + ns).to_error());
+      return {};
+    });
+    if (!done) return done;
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<bool> up_to_date(kube::Client& client, const render::RenderedAddon& rendered, const kube::ApplySetParent& parent,
@@ -152,6 +187,7 @@ Result<std::size_t> apply_members(kube::Client& client, PhaseContext& ctx, const
   apply_options.force = options.force;
   apply_options.dry_run = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
   bool live_run = ctx.dry_run() == DryRun::none;
+  if (auto ns = ensure_namespaces(client, ctx, members, apply_options, addon); !ns) return tl::unexpected(ns.error());
   std::size_t applied = 0;
   for (std::size_t t = 0; t < tiers.size(); ++t) {
     const std::vector<Json>& tier = tiers[t];

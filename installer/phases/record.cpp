@@ -27,7 +27,8 @@ Json to_json(const InstallRecord& r) {
               {"state", r.state},       {"digest", r.digest},
               {"sourceDigests", r.source_digests},
               {"inventory", inventory}, {"images", r.images},
-              {"checks", checks},       {"startedAt", r.started_at},
+              {"checks", checks},       {"readiness", r.readiness},
+              {"readinessRulesNotWaited", r.rules_not_waited}, {"startedAt", r.started_at},
               {"finishedAt", r.finished_at}, {"tool", r.tool}};
 }
 
@@ -51,6 +52,8 @@ Result<InstallRecord> record_from_json(const Json& j, const std::string& where) 
       r.checks.push_back(RecordedCheck{c.value("id", ""), c.value("outcome", ""), c.value("message", ""),
                                        c.value("level", ""), c.value("reason", "")});
     }
+    r.readiness = j.value("readiness", "");
+    r.rules_not_waited = j.value("readinessRulesNotWaited", 0);
     r.started_at = j.value("startedAt", "");
     r.finished_at = j.value("finishedAt", "");
     r.tool = j.value("tool", "");

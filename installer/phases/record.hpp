@@ -47,6 +47,9 @@ struct InstallRecord {
   std::vector<InventoryItem> inventory;
   std::vector<std::string> images;
   std::vector<RecordedCheck> checks;
+  /// What the readiness wait covered, e.g. "2 add-on readiness rule(s) not waited (--wait=workloads)".
+  std::string readiness;
+  int rules_not_waited = 0;  ///< add-on readiness rules left out by --wait=workloads
   std::string started_at;   ///< RFC 3339 UTC
   std::string finished_at;  ///< empty while applying
   std::string tool;         ///< "aiplat/0.1.0"

@@ -1,0 +1,40 @@
+#pragma once
+// The stand-in source mirror of the shipped catalog (tests/mirror/make_standin_mirror) for tests:
+// generated once per build tree (shared by every test process, under a file lock), then served per
+// test on loopback (its own docker-registry and file server), stopped on destruction.
+#include <memory>
+#include <string>
+
+#include <sys/types.h>
+
+#include "util/error.hpp"
+
+namespace aiplat::testing {
+
+/// AIPLAT_BINARY_DIR/standin-mirror.
+std::string standin_mirror_dir();
+
+/// Generates the mirror for every add-on version of the built-in catalog into `dir` unless a complete
+/// one (`dir`/README is written last) newer than the aiplat binary is there; concurrent callers wait on a lock.
+Result<void> ensure_standin_mirror(const std::string& dir);
+
+class StandinMirrorServer {
+ public:
+  /// Serves `dir`; fails with the script's output when it does not come up within `timeout_ms`.
+  static Result<std::unique_ptr<StandinMirrorServer>> start(const std::string& dir, int timeout_ms = 120000);
+  ~StandinMirrorServer();
+  StandinMirrorServer(const StandinMirrorServer&) = delete;
+  StandinMirrorServer& operator=(const StandinMirrorServer&) = delete;
+
+  /// "http://127.0.0.1:PORT": the --source-mirror URL.
+  [[nodiscard]] const std::string& url() const { return m_url; }
+  void stop();
+
+ private:
+  StandinMirrorServer() = default;
+  pid_t m_pid = -1;
+  std::string m_url;
+  std::string m_tmp;
+};
+
+}  // namespace aiplat::testing
