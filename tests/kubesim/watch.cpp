@@ -13,7 +13,14 @@ struct WatchState {
   bool initial_sent = false;
   std::chrono::steady_clock::time_point deadline;
   std::chrono::steady_clock::time_point last_bookmark;
+  std::chrono::steady_clock::time_point last_write;
 };
+
+// httplib 0.11 cannot tell that a client went away while a stream is idle (a closed TLS peer
+// still polls writable), so an abandoned watch would hold a server thread until its timeout and
+// a few dozen of them starve the pool. After this much silence a newline goes out: JSON stream
+// decoders (client-go's, aiplat's) skip whitespace between events, and a write to a dead peer fails.
+constexpr std::chrono::seconds k_idle_probe{1};
 
 std::string event_line(const std::string& type, const Json& object) {
   return Json{{"type", type}, {"object", object}}.dump() + "\n";
@@ -34,6 +41,7 @@ void serve_watch(Cluster& cluster, const WatchRequest& request, httplib::Respons
   state->request = request;
   state->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(request.timeout_seconds);
   state->last_bookmark = std::chrono::steady_clock::now();
+  state->last_write = state->last_bookmark;
   {
     // The caller holds the cluster's lock here; the stream below takes it per batch.
     const std::string& rv = request.resource_version;
@@ -115,10 +123,14 @@ void serve_watch(Cluster& cluster, const WatchRequest& request, httplib::Respons
       lines.push_back(event_line("BOOKMARK", bookmark(state->request.info, state->last_rv, false)));
       state->last_bookmark = now;
     }
+    if (lines.empty() && now - state->last_write >= k_idle_probe) {
+      lines.emplace_back("\n");
+    }
     for (const std::string& line : lines) {
       if (!sink.write(line.data(), line.size())) {
         return false;
       }
+      state->last_write = now;
     }
     if (!sink.is_writable()) {
       return false;
