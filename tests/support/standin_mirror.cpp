@@ -41,10 +41,13 @@ Result<void> ensure_standin_mirror(const std::string& dir) {
     ~Unlock() { ::close(fd); }  // closing releases the flock
   } unlock{fd};
   if (::flock(fd, LOCK_EX) != 0) return failure(fmt::format("cannot lock {}: {}", lock_path, std::strerror(errno)));
-  // Complete (README is written last) and newer than the binary whose built-in catalog it stands in for.
-  std::error_code ec;
+  // Complete (README is written last) and newer than the binary whose built-in catalog it stands in
+  // for and than the generator itself.
+  std::error_code ec, ec_binary, ec_script;
   auto made = fsys::last_write_time(dir + "/README", ec);
-  if (!ec && made > fsys::last_write_time(std::string(AIPLAT_BINARY_DIR) + "/aiplat", ec) && !ec) return {};
+  auto binary = fsys::last_write_time(std::string(AIPLAT_BINARY_DIR) + "/aiplat", ec_binary);
+  auto generator = fsys::last_write_time(script(), ec_script);
+  if (!ec && !ec_binary && !ec_script && made > binary && made > generator) return {};
   ProcessSpec spec;
   spec.argv = {script(), "generate", dir, "--aiplat", std::string(AIPLAT_BINARY_DIR) + "/aiplat"};
   spec.timeout = std::chrono::minutes(10);
