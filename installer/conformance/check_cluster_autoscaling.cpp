@@ -36,9 +36,29 @@ std::string autoscaler_kind(CheckContext& ctx) {
   return {};
 }
 
+// A Deployment running the cluster-autoscaler image (any chart, any namespace), or "".
+std::string autoscaler_deployment(CheckContext& ctx) {
+  KubeResult<kube::ObjectList> deps = ctx.api.list(gvk("apps/v1", "Deployment"), "", "");
+  if (!deps) return {};
+  for (const Json& dep : deps->items) {
+    const Json containers = dep.value("/spec/template/spec/containers"_json_pointer, Json::array());
+    for (const Json& c : containers) {
+      if (c.value("image", std::string()).find("/cluster-autoscaler") != std::string::npos) return object_name(dep);
+    }
+  }
+  return {};
+}
+
 Verdict run(CheckContext& ctx) {
   std::string autoscaler = autoscaler_kind(ctx);
   if (autoscaler.empty()) {
+    // The Cluster Autoscaler writes its status ConfigMap as soon as it runs; installed but silent means
+    // it is not running (always so on a simulator), which is not the same as "not configured".
+    if (std::string dep = autoscaler_deployment(ctx); !dep.empty()) {
+      return skip(SkipReason::controller_absent, "Deployment " + dep + " runs the Cluster Autoscaler, but it never "
+                                                 "wrote ConfigMap kube-system/cluster-autoscaler-status: it is not "
+                                                 "running");
+    }
     return skip(SkipReason::not_configured, "no cluster autoscaler found (ConfigMap kube-system/cluster-autoscaler-status "
                                             "or API group karpenter.sh); the requirement applies only when the "
                                             "platform provides one");

@@ -137,6 +137,20 @@ TEST(ClusterAutoscaling, WithoutAutoscalerIsNotConfigured) {
   EXPECT_EQ(pool.reason, SkipReason::needs_elastic_pool);
 }
 
+TEST(ClusterAutoscaling, InstalledButSilentIsControllerAbsent) {
+  FakeCluster fc;
+  fc.add({{"apiVersion", "apps/v1"},
+          {"kind", "Deployment"},
+          {"metadata", {{"name", "cluster-autoscaler"}, {"namespace", "kube-system"}}},
+          {"spec",
+           {{"template",
+             {{"spec", {{"containers", {{{"name", "ca"}, {"image", "registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.2"}}}}}}}}}}});
+  CheckResult r = run_one_check(fc, "1.35", "cluster_autoscaling");
+  EXPECT_EQ(r.outcome, Outcome::skip);
+  EXPECT_EQ(r.reason, SkipReason::controller_absent) << r.message;
+  EXPECT_NE(r.message.find("kube-system/cluster-autoscaler"), std::string::npos) << r.message;
+}
+
 TEST(WorkloadSandboxing, KernelComparison) {
   for (bool isolated : {true, false}) {
     FakeCluster fc;
