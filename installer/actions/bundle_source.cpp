@@ -14,14 +14,6 @@
 namespace aiplat::actions {
 namespace {
 
-bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles) {
-  if (filter.empty()) return true;
-  for (const std::string& f : filter) {
-    if (std::find(profiles.begin(), profiles.end(), f) != profiles.end()) return true;
-  }
-  return false;
-}
-
 /// The mode each add-on was packed with, from the plan summary in bundle.yaml.
 std::string packed_mode(const airgap::BundleManifest& m, const std::string& name) {
   if (!m.plan.contains("addons") || !m.plan["addons"].is_array()) return "";
@@ -104,7 +96,7 @@ Result<render::RenderedAddon> BundleSource::prepare(const catalog::PlanStep& ste
   }
   // The objects were rendered at pack time (namespaces, patches); only the registry is new.
   catalog::PlanStep filtered = step;
-  std::erase_if(filtered.images, [&](const catalog::Image& i) { return !for_profiles(i.profiles, plan.profiles); });
+  std::erase_if(filtered.images, [&](const catalog::Image& i) { return !render::for_profiles(i.profiles, plan.profiles); });
   auto images = render::process_images(out.objects, filtered, m_options.registry);
   if (!images) return tl::unexpected(images.error().with_context(entry.path));
   out.images = std::move(*images);

@@ -13,14 +13,6 @@
 namespace aiplat::render {
 namespace {
 
-bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles) {
-  if (filter.empty()) return true;
-  for (const std::string& f : filter) {
-    if (std::find(profiles.begin(), profiles.end(), f) != profiles.end()) return true;
-  }
-  return false;
-}
-
 Result<SourceOutput> render_source(const catalog::Source& source, const catalog::PlanStep& step,
                                    const RenderOptions& options) {
   switch (source.type) {
@@ -35,6 +27,14 @@ Result<SourceOutput> render_source(const catalog::Source& source, const catalog:
 }
 
 }  // namespace
+
+bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles) {
+  if (filter.empty()) return true;
+  for (const std::string& f : filter) {
+    if (std::find(profiles.begin(), profiles.end(), f) != profiles.end()) return true;
+  }
+  return false;
+}
 
 std::string default_cache_dir(const std::map<std::string, std::string>& env) {
   auto get = [&](const char* name) {

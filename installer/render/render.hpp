@@ -59,6 +59,10 @@ struct RenderedAddon {
   std::map<std::string, bool> crd_scopes;
 };
 
+/// Whether a source, patch or image with this `profiles:` filter applies to a plan of `profiles`
+/// (an empty filter applies everywhere).
+bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles);
+
 /// Renders one plan step. Input errors name the add-on file, source or object at fault.
 Result<RenderedAddon> render_step(const catalog::PlanStep& step, const RenderOptions& options);
 
