@@ -22,6 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 failures=0
+# Reads all of its input: `grep -q` stops at the first match, and under pipefail the writer's SIGPIPE
+# would then fail a pipeline whose match succeeded.
+has() { grep "$@" >/dev/null; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
 
@@ -30,33 +33,33 @@ pass() { echo "ok: $*"; }
   >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 1 100); do
-  grep -q "kubesim ready https://127.0.0.1:" "$work/out" && break
+  has "kubesim ready https://127.0.0.1:" "$work/out" && break
   sleep 0.1
 done
-grep -q "kubesim ready" "$work/out" || { echo "FAIL: kubesim did not become ready: $(cat "$work/err")"; exit 1; }
+has "kubesim ready" "$work/out" || { echo "FAIL: kubesim did not become ready: $(cat "$work/err")"; exit 1; }
 
 k() { "$kubectl_bin" --kubeconfig "$work/kubeconfig" --cache-dir "$work/cache" --request-timeout=30s "$@"; }
 
 # version
 out=$(k version -o json 2>&1)
-echo "$out" | grep -q '"gitVersion": "v1.35.0"' && pass "kubectl version reports v1.35.0" || fail "version: $out"
+echo "$out" | has '"gitVersion": "v1.35.0"' && pass "kubectl version reports v1.35.0" || fail "version: $out"
 
 # api-resources against the minor's groups
 groups=$(k api-resources -o name 2>&1 | sed -n 's/^[^.]*\.//p' | sort -u)
 for g in apps batch rbac.authorization.k8s.io apiextensions.k8s.io apiregistration.k8s.io \
   admissionregistration.k8s.io networking.k8s.io policy scheduling.k8s.io storage.k8s.io coordination.k8s.io \
   autoscaling discovery.k8s.io node.k8s.io certificates.k8s.io events.k8s.io resource.k8s.io; do
-  echo "$groups" | grep -qx "$g" || fail "api-resources lacks group $g"
+  echo "$groups" | has -x "$g" || fail "api-resources lacks group $g"
 done
-k api-resources -o name | grep -qx deployments.apps && pass "api-resources lists the 1.35 groups"
-k api-versions | grep -qx resource.k8s.io/v1 && pass "resource.k8s.io/v1 served on 1.35" || fail "no resource.k8s.io/v1"
+k api-resources -o name | has -x deployments.apps && pass "api-resources lists the 1.35 groups"
+k api-versions | has -x resource.k8s.io/v1 && pass "resource.k8s.io/v1 served on 1.35" || fail "no resource.k8s.io/v1"
 
 # auth: token context works, wrong token 401, forbidden token 403
 k --context token get ns default -o name >/dev/null 2>&1 && pass "bearer token accepted" || fail "token context"
 out=$(k --token wrong get ns 2>&1)
-echo "$out" | grep -qi "unauthorized" && pass "wrong token -> Unauthorized" || fail "wrong token: $out"
+echo "$out" | has -i "unauthorized" && pass "wrong token -> Unauthorized" || fail "wrong token: $out"
 out=$(k --token no-token get ns 2>&1)
-echo "$out" | grep -qi "forbidden" && pass "forbidden token -> Forbidden" || fail "forbidden token: $out"
+echo "$out" | has -i "forbidden" && pass "forbidden token -> Forbidden" || fail "forbidden token: $out"
 
 # nodes
 out=$(k get nodes -l nvidia.com/gpu.present=true -o jsonpath='{.items[*].status.allocatable.nvidia\.com/gpu}')
@@ -73,7 +76,7 @@ out=$(k wait --for=condition=Established crd --all --timeout=60s 2>&1)
 # kube-apiserver updates discovery asynchronously after Established; allow it a few seconds
 discovered=
 for _ in $(seq 1 25); do
-  k api-resources --api-group=ray.io -o name 2>"$work/discovery.err" | grep -qx rayclusters.ray.io && discovered=1 && break
+  k api-resources --api-group=ray.io -o name 2>"$work/discovery.err" | has -x rayclusters.ray.io && discovered=1 && break
   sleep 0.2
 done
 [ -n "$discovered" ] && pass "CRD kinds discoverable" || fail "rayclusters not discoverable: $(cat "$work/discovery.err")"
@@ -98,17 +101,17 @@ spec:
   clusterQueue: cq-a
 YAML
 out=$(k apply --server-side -f "$work/lq.yaml" 2>&1)
-echo "$out" | grep -q "serverside-applied" && pass "custom resource applied" || fail "CR apply: $out"
+echo "$out" | has "serverside-applied" && pass "custom resource applied" || fail "CR apply: $out"
 out=$(k get localqueue lq -n team-a -o json --show-managed-fields 2>&1)
-echo "$out" | grep -q '"clusterQueue": "cq-a"' && echo "$out" | grep -q '"manager": "kubectl"' &&
+echo "$out" | has '"clusterQueue": "cq-a"' && echo "$out" | has '"manager": "kubectl"' &&
   pass "get -o json with managedFields" || fail "get -o json: $out"
 out=$(k get localqueues -n team-a 2>&1)
-echo "$out" | head -1 | grep -q "^NAME" && echo "$out" | grep -q "^lq " && pass "get (table)" || fail "table: $out"
+echo "$out" | head -1 | has "^NAME" && echo "$out" | has "^lq " && pass "get (table)" || fail "table: $out"
 out=$(k get lq -n team-a -l 'app in (demo,other)' -o name 2>&1)
 [ "$out" = "localqueue.kueue.x-k8s.io/lq" ] && pass "label selector" || fail "selector: $out"
 sed 's/cq-a/cq-b/' "$work/lq.yaml" >"$work/lq2.yaml"
 out=$(k apply --server-side --field-manager=other -f "$work/lq2.yaml" 2>&1)
-echo "$out" | grep -q 'conflict with "kubectl"' && echo "$out" | grep -q ".spec.clusterQueue" &&
+echo "$out" | has 'conflict with "kubectl"' && echo "$out" | has ".spec.clusterQueue" &&
   pass "conflict between field managers" || fail "conflict: $out"
 out=$(k apply --server-side --field-manager=other --force-conflicts -f "$work/lq2.yaml" 2>&1)
 [ "$(k get lq lq -n team-a -o jsonpath='{.spec.clusterQueue}')" = cq-b ] && pass "--force-conflicts takes the field" ||
@@ -173,7 +176,7 @@ watcher=$!
 sleep 1
 k create configmap watched -n team-a --from-literal=x=1 --dry-run=client -o yaml | k apply --server-side -f - >/dev/null
 seen=
-for _ in $(seq 1 30); do grep -q "ADDED *watched" "$work/watch.out" && seen=1 && break; sleep 0.1; done
+for _ in $(seq 1 30); do has "ADDED *watched" "$work/watch.out" && seen=1 && break; sleep 0.1; done
 kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
 [ -n "$seen" ] && pass "watch streams events as they happen" || fail "watch: $(cat "$work/watch.out")"
 out=$(k wait --for=condition=Complete job/demo-once -n team-a --timeout=30s 2>&1)
@@ -189,7 +192,7 @@ out=$(k delete namespace team-a --timeout=60s 2>&1)
 k get namespace team-a >/dev/null 2>&1 && fail "namespace still exists: $out" || pass "namespace delete"
 [ -z "$(k get deployments -A -o name 2>&1)" ] && pass "namespace contents deleted" || fail "contents left"
 
-grep -q "^PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/" "$work/requests.log" &&
+has "^PATCH /apis/apiextensions.k8s.io/v1/customresourcedefinitions/" "$work/requests.log" &&
   pass "request log records requests" || fail "request log"
 
 kill -TERM "$pid"
