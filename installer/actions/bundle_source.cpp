@@ -102,12 +102,7 @@ Result<render::RenderedAddon> BundleSource::prepare(const catalog::PlanStep& ste
   out.images = std::move(*images);
   out.crd_scopes = render::crd_scopes(out.objects);
   out.source_digests["bundle:" + entry.path] = sha256_hex(text->second);
-  Sha256 digest;
-  for (const Json& o : out.objects) {
-    digest.update(o.dump());
-    digest.update("\n");
-  }
-  out.digest = digest.hex();
+  out.digest = render::objects_digest(out.objects);
   return out;
 }
 

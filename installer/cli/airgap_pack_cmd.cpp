@@ -52,16 +52,10 @@ Result<airgap::BundleContents> contents_from_profile(CliContext& ctx, const Pack
   if (!cat) return tl::unexpected(cat.error());
   Result<catalog::Plan> plan = plan_from_flags(ctx, *cat, f.profiles, f.kubernetes);
   if (!plan) return tl::unexpected(plan.error());
-  std::unique_ptr<MemoryFs> embedded;
-  RealFs disk;
   render::RenderOptions ro;
-  if (ctx.global.catalog_dir.empty()) {
-    embedded = catalog::embedded_catalog_fs();
-    ro.catalog_fs = embedded.get();
-  } else {
-    ro.catalog_fs = &disk;
-    ro.catalog_root = ctx.global.catalog_dir;
-  }
+  CatalogFiles catalog_files(ctx);
+  ro.catalog_fs = catalog_files.fs();
+  ro.catalog_root = catalog_files.root();
   ro.profiles = plan->profiles;
   ro.minor = plan->minor;
   ro.source_mirror = f.source_mirror.empty() ? plan->source_mirror : f.source_mirror;

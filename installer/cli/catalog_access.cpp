@@ -54,4 +54,8 @@ Result<std::string> output_format(const CliContext& ctx, const std::string& comm
   return input_error(fmt::format("{}: -o {} is not supported (use one of: {})", command, o, all));
 }
 
+CatalogFiles::CatalogFiles(const CliContext& ctx) : m_root(ctx.global.catalog_dir) {
+  if (m_root.empty()) m_embedded = catalog::embedded_catalog_fs();
+}
+
 }  // namespace aiplat

@@ -9,6 +9,7 @@
 #include "catalog/loader.hpp"
 #include "catalog/model.hpp"
 #include "cli/context.hpp"
+#include "util/fs.hpp"
 
 namespace aiplat {
 
@@ -21,6 +22,23 @@ Result<catalog::Catalog> load_cli_catalog(const CliContext& ctx);
 /// Layers `profiles` and solves for `kubernetes` ("" = the profile's default minor).
 Result<catalog::Plan> plan_from_flags(const CliContext& ctx, const catalog::Catalog& catalog,
                                       const std::vector<std::string>& profiles, const std::string& kubernetes);
+
+/// The files of the catalog in use, for add-on `files` sources: --catalog DIR on disk, else the
+/// copy compiled into the binary. Keep it alive while fs() is in use.
+class CatalogFiles {
+ public:
+  explicit CatalogFiles(const CliContext& ctx);
+  CatalogFiles(const CatalogFiles&) = delete;
+  CatalogFiles& operator=(const CatalogFiles&) = delete;
+  [[nodiscard]] Fs* fs() { return m_embedded ? static_cast<Fs*>(m_embedded.get()) : &m_disk; }
+  /// The catalog directory, or "" for the embedded catalog.
+  [[nodiscard]] const std::string& root() const { return m_root; }
+
+ private:
+  std::unique_ptr<MemoryFs> m_embedded;
+  RealFs m_disk;
+  std::string m_root;
+};
 
 /// Checks that -o is one of `allowed` (empty means the command's default); names the command in the error.
 Result<std::string> output_format(const CliContext& ctx, const std::string& command,

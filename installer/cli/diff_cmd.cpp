@@ -23,14 +23,9 @@ Result<int> diff(CliContext& ctx, const DiffFlags& flags) {
   Result<catalog::Profile> profile = catalog::layer_profiles(*cat, flags.profiles, disk);
   if (!profile) return tl::unexpected(profile.error());
   actions::InstallOptions options;
-  std::unique_ptr<MemoryFs> embedded;
-  if (ctx.global.catalog_dir.empty()) {
-    embedded = catalog::embedded_catalog_fs();
-    options.catalog_fs = embedded.get();
-  } else {
-    options.catalog_fs = &disk;
-    options.catalog_root = ctx.global.catalog_dir;
-  }
+  CatalogFiles catalog_files(ctx);
+  options.catalog_fs = catalog_files.fs();
+  options.catalog_root = catalog_files.root();
   options.catalog = &*cat;
   options.profile = std::move(*profile);
   options.adopt.kubeconfig = ctx.global.kubeconfig;

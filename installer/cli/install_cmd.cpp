@@ -64,15 +64,9 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
   RealFs fs;
   Result<catalog::Profile> profile = catalog::layer_profiles(*cat, flags.profiles, fs);
   if (!profile) return tl::unexpected(profile.error());
-  std::unique_ptr<MemoryFs> embedded;
-  RealFs disk;
-  if (ctx.global.catalog_dir.empty()) {
-    embedded = catalog::embedded_catalog_fs();
-    options.catalog_fs = embedded.get();
-  } else {
-    options.catalog_fs = &disk;
-    options.catalog_root = ctx.global.catalog_dir;
-  }
+  CatalogFiles catalog_files(ctx);
+  options.catalog_fs = catalog_files.fs();
+  options.catalog_root = catalog_files.root();
   options.catalog = &*cat;
   options.profile = std::move(*profile);
   bool source_flags = !flags.source_mirror.empty() || !flags.helm.empty();

@@ -33,16 +33,10 @@ Result<int> render_command(CliContext& ctx, const RenderFlags& flags) {
   actions::RenderPlatformOptions options;
   options.out_dir = flags.out;
   options.git = flags.git ? actions::GitCommit::yes : actions::GitCommit::no;
-  std::unique_ptr<MemoryFs> embedded;
-  RealFs disk;
   render::RenderOptions& ro = options.render;
-  if (ctx.global.catalog_dir.empty()) {
-    embedded = catalog::embedded_catalog_fs();
-    ro.catalog_fs = embedded.get();
-  } else {
-    ro.catalog_fs = &disk;
-    ro.catalog_root = ctx.global.catalog_dir;
-  }
+  CatalogFiles catalog_files(ctx);
+  ro.catalog_fs = catalog_files.fs();
+  ro.catalog_root = catalog_files.root();
   ro.profiles = plan->profiles;
   ro.minor = plan->minor;
   ro.source_mirror = flags.source_mirror.empty() ? plan->source_mirror : flags.source_mirror;

@@ -28,6 +28,15 @@ Result<SourceOutput> render_source(const catalog::Source& source, const catalog:
 
 }  // namespace
 
+std::string objects_digest(const std::vector<Json>& objects) {
+  Sha256 digest;
+  for (const Json& o : objects) {
+    digest.update(o.dump());
+    digest.update("\n");
+  }
+  return digest.hex();
+}
+
 bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles) {
   if (filter.empty()) return true;
   for (const std::string& f : filter) {
@@ -81,12 +90,7 @@ Result<RenderedAddon> render_step(const catalog::PlanStep& step, const RenderOpt
 
   out.crd_scopes = crd_scopes(out.objects);
 
-  Sha256 digest;
-  for (const Json& o : out.objects) {
-    digest.update(o.dump());
-    digest.update("\n");
-  }
-  out.digest = digest.hex();
+  out.digest = objects_digest(out.objects);
   return out;
 }
 

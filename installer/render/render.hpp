@@ -63,6 +63,10 @@ struct RenderedAddon {
 /// (an empty filter applies everywhere).
 bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles);
 
+/// The digest install compares to skip an unchanged add-on: SHA-256 over the objects' JSON, one per line.
+/// Every producer of rendered objects (render_step, an air-gap bundle) must use this one rule.
+std::string objects_digest(const std::vector<Json>& objects);
+
 /// Renders one plan step. Input errors name the add-on file, source or object at fault.
 Result<RenderedAddon> render_step(const catalog::PlanStep& step, const RenderOptions& options);
 
