@@ -51,6 +51,9 @@ struct ListOptions {
   std::string continue_token;      ///< start from this page
   std::string resource_version;    ///< "" = most recent (quorum read)
   Pages pages = Pages::all;
+  /// Items as meta.k8s.io/v1 PartialObjectMetadata (metadata only, as client-go's metadata client):
+  /// enough to see names, labels and owners without moving 1 MB CRD bodies.
+  bool metadata_only = false;
 };
 
 /// One list answer, all pages joined.
@@ -153,6 +156,8 @@ class Client {
 
   // Verbs. A namespaced object without a namespace goes to the context's namespace.
   KubeResult<Json> get(const ResourceRef& ref);
+  /// The object's metadata only (PartialObjectMetadata; a server without that form answers the whole object).
+  KubeResult<Json> get_metadata(const ResourceRef& ref);
   /// `ns` empty lists a namespaced kind across all namespaces.
   KubeResult<ObjectList> list(const GroupVersionKind& gvk, const std::string& ns, const ListOptions& options = {});
   KubeResult<Json> create(const Json& object, const WriteOptions& options = {});

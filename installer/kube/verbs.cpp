@@ -23,7 +23,23 @@ std::string strip_slash(const std::string& path) {
   return start == std::string::npos ? std::string() : path.substr(start);
 }
 
+// Metadata-only forms, with plain JSON as the fallback a server without them answers.
+constexpr const char* k_accept_metadata = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+constexpr const char* k_accept_metadata_list =
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
 }  // namespace
+
+KubeResult<Json> Client::get_metadata(const ResourceRef& ref) {
+  auto loc = locate(ref);
+  if (!loc) return tl::unexpected(loc.error().with_context("get " + ref.to_string()));
+  const auto& [mapping, target] = *loc;
+  Request r;
+  r.path = resource_path(mapping, target.ns, target.name);
+  r.accept = k_accept_metadata;
+  r.subject = "get " + target.to_string();
+  return send_json(std::move(r));
+}
 
 KubeResult<Json> Client::get(const ResourceRef& ref) {
   auto loc = locate(ref);
@@ -50,6 +66,7 @@ KubeResult<ObjectList> Client::list(const GroupVersionKind& gvk, const std::stri
     if (options.limit > 0) add_query(r.path, "limit", std::to_string(options.limit));
     add_query(r.path, "continue", continue_token);
     if (continue_token.empty()) add_query(r.path, "resourceVersion", options.resource_version);
+    if (options.metadata_only) r.accept = k_accept_metadata_list;
     r.subject = subject;
     auto body = send_json(std::move(r));
     if (!body) return tl::unexpected(body.error());

@@ -116,6 +116,7 @@ Result<bool> up_to_date(kube::Client& client, const render::RenderedAddon& rende
   for (const auto& [kind, items] : by_kind) {
     kube::ListOptions options;
     options.label_selector = part_of_selector(parent.id);
+    options.metadata_only = true;
     auto list = client.list(GroupVersionKind::from(kind.first, kind.second), "", options);
     if (!list) {
       if (list.error().not_found() || list.error().kind == ErrorKind::input) {
@@ -150,7 +151,7 @@ Result<std::vector<Json>> prepare_members(kube::Client& client, const render::Re
       bool deferred = std::find(options.defers_to.begin(), options.defers_to.end(), group) != options.defers_to.end();
       if (deferred) continue;  // its owner add-on installs and upgrades it
       std::string name = o.value("/metadata/name"_json_pointer, std::string());
-      auto live = client.get(ResourceRef{k_crd_gvk, "", name});
+      auto live = client.get_metadata(ResourceRef{k_crd_gvk, "", name});
       if (live) {
         std::string owner = foreign_owner(*live, parent.id);
         if (!owner.empty()) {
@@ -272,12 +273,17 @@ Result<std::vector<ResourceRef>> prune_candidates(kube::Client& client, const ku
     if (!served) continue;  // its CRD is gone, and with it every object of the kind
     kube::ListOptions options;
     options.label_selector = part_of_selector(parent.id);
+    options.metadata_only = true;
     auto list = client.list(GroupVersionKind{group, version, kind}, "", options);
     if (!list) return tl::unexpected(list.error().with_context("finding objects to prune").to_error());
     for (const Json& o : list->items) {
-      if (o.contains("/metadata/deletionTimestamp"_json_pointer) || wanted.count(key_of(o)) != 0) continue;
-      auto ref = ResourceRef::of(o);
-      if (ref) out.push_back(*ref);
+      // Metadata-only items name their kind PartialObjectMetadata; the kind is the one listed.
+      std::string ns = o.value("/metadata/namespace"_json_pointer, std::string());
+      std::string name = o.value("/metadata/name"_json_pointer, std::string());
+      if (o.contains("/metadata/deletionTimestamp"_json_pointer) || wanted.count(key_of(group, kind, ns, name)) != 0) {
+        continue;
+      }
+      out.push_back(ResourceRef{GroupVersionKind{group, version, kind}, ns, name});
     }
   }
   return out;

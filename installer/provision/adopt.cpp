@@ -79,12 +79,17 @@ Result<ClusterFacts> read_cluster_facts(kube::Client& client) {
     facts.nodes.push_back(std::move(node));
   }
 
-  auto crds = client.list(kube::GroupVersionKind{"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}, "");
+  // Metadata only: after an install the CRDs' bodies are megabytes, and everything needed is metadata.
+  kube::ListOptions metadata;
+  metadata.metadata_only = true;
+  auto crds = client.list(kube::GroupVersionKind{"apiextensions.k8s.io", "v1", "CustomResourceDefinition"}, "",
+                          metadata);
   if (!crds) return tl::unexpected(crds.error().with_context("listing CRDs").to_error());
   for (const Json& c : crds->items) {
     CrdFact crd;
     crd.name = c.value("/metadata/name"_json_pointer, std::string());
-    crd.group = c.value("/spec/group"_json_pointer, std::string());
+    // The API server only accepts a CRD named <plural>.<group>.
+    crd.group = crd.name.substr(crd.name.find('.') == std::string::npos ? crd.name.size() : crd.name.find('.') + 1);
     crd.part_of = c.value("/metadata/labels"_json_pointer, Json::object()).value(kube::k_applyset_part_of_label, "");
     Json annotations = c.value("/metadata/annotations"_json_pointer, Json::object());
     if (annotations.contains("meta.helm.sh/release-name")) {
@@ -101,6 +106,7 @@ Result<ClusterFacts> read_cluster_facts(kube::Client& client) {
 
   kube::ListOptions helm;
   helm.label_selector = "owner=helm";
+  helm.metadata_only = true;  // the name and the labels say all; the release payload is never read
   auto secrets = client.list(kube::GroupVersionKind{"", "v1", "Secret"}, "", helm);
   if (!secrets) return tl::unexpected(secrets.error().with_context("listing Helm releases").to_error());
   std::map<std::pair<std::string, std::string>, HelmReleaseFact> latest;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "render/parsed_cache.hpp"
 #include "render/source_cache.hpp"
 #include "util/sha256.hpp"
 
@@ -80,7 +81,10 @@ Result<SourceOutput> render_url_source(const catalog::Source& source, const Rend
       content = std::move(*body);
     }
   }
-  Result<std::vector<Json>> objects = parse_manifests(*content, source.url);
+  // Keyed by the content alone: the same bytes parse to the same objects whatever their URL.
+  Result<std::vector<Json>> objects = parse_cached(options.cache_dir, {"url", hex}, [&]() {
+    return parse_manifests(*content, source.url);
+  });
   if (!objects) return tl::unexpected(objects.error().with_context(source.at.where()));
   return SourceOutput{"url:" + source.url, hex, std::move(*objects)};
 }

@@ -163,6 +163,21 @@ Json row_for(const std::vector<Column>& columns, const Json& object, const std::
 
 }  // namespace
 
+Json to_partial_metadata(const Json& object) {
+  return Json{{"kind", "PartialObjectMetadata"},
+              {"apiVersion", "meta.k8s.io/v1"},
+              {"metadata", object.value("metadata", Json::object())}};
+}
+
+Reply get_metadata_locked(Cluster& cluster, const ResourceInfo& info, const std::string& ns, const std::string& name) {
+  auto& objects = cluster.objects_locked(info.group, info.resource);
+  auto it = objects.find(object_key(info.scope == Scope::namespaced ? ns : "", name));
+  if (it == objects.end()) {
+    return cluster.get_locked(info, ns, name);  // the NotFound answer
+  }
+  return Reply{200, to_partial_metadata(it->second)};
+}
+
 std::string human_duration(long seconds) {
   if (seconds < 0) {
     seconds = 0;
@@ -208,17 +223,21 @@ Reply list_locked(Cluster& cluster, const ResourceInfo& info, const std::string&
       more = true;
       break;
     }
-    Json object = it->second;
-    object["apiVersion"] = info.group_version();
-    items.push_back(std::move(object));
+    if (query.metadata_only) {
+      items.push_back(to_partial_metadata(it->second));
+    } else {
+      Json object = it->second;
+      object["apiVersion"] = info.group_version();
+      items.push_back(std::move(object));
+    }
     last_key = it->first;
   }
   Json metadata = {{"resourceVersion", std::to_string(cluster.resource_version_locked())}};
   if (more) {
     metadata["continue"] = to_hex(last_key);
   }
-  return Reply{200, {{"kind", info.kind + "List"},
-                     {"apiVersion", info.group_version()},
+  return Reply{200, {{"kind", query.metadata_only ? std::string("PartialObjectMetadataList") : info.kind + "List"},
+                     {"apiVersion", query.metadata_only ? std::string("meta.k8s.io/v1") : info.group_version()},
                      {"metadata", metadata},
                      {"items", items}}};
 }

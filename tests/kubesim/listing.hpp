@@ -12,6 +12,8 @@ struct ListQuery {
   Selector fields;
   long limit = 0;              ///< 0: everything
   std::string continue_token;  ///< from a previous page
+  /// Answer a meta.k8s.io/v1 PartialObjectMetadataList (client-go's metadata client): no object bodies.
+  bool metadata_only = false;
 };
 
 /// A "<Kind>List" of the objects matching `query` in `ns` ("" = all namespaces).
@@ -23,6 +25,13 @@ bool object_matches(const ResourceInfo& info, const std::string& ns, const ListQ
 /// meta.k8s.io/v1 Table for a list or a single object. `include_object`: None, Metadata (default) or Object.
 Json to_table(Cluster& cluster, const ResourceInfo& info, const Json& list_or_object, bool is_list,
               const std::string& include_object);
+
+/// The meta.k8s.io/v1 PartialObjectMetadata form of an object, as the API server answers an Accept
+/// of "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1": metadata only, managedFields included.
+Json to_partial_metadata(const Json& object);
+
+/// GET of one object as PartialObjectMetadata, without copying its body (CRDs are megabytes).
+Reply get_metadata_locked(Cluster& cluster, const ResourceInfo& info, const std::string& ns, const std::string& name);
 
 /// Kubernetes' short human duration ("5s", "3m2s", "4h", "12d").
 std::string human_duration(long seconds);

@@ -342,6 +342,9 @@ void ApiServer::handle_resource(const httplib::Request& request, httplib::Respon
   options.force = truthy(request, "force");
   std::string accept = request.get_header_value("Accept");
   bool table = accept.find("as=Table") != std::string::npos;
+  // Metadata-only answers (client-go's metadata client): the list form for lists, the object form for GETs.
+  bool metadata_list = accept.find("as=PartialObjectMetadataList") != std::string::npos;
+  bool metadata_object = !metadata_list && accept.find("as=PartialObjectMetadata") != std::string::npos;
   std::string include_object = request.has_param("includeObject") ? request.get_param_value("includeObject")
                                                                   : "Metadata";
   const std::string& method = request.method;
@@ -367,8 +370,9 @@ void ApiServer::handle_resource(const httplib::Request& request, httplib::Respon
     }
     query.limit = std::atol(request.get_param_value("limit").c_str());
     query.continue_token = request.get_param_value("continue");
+    query.metadata_only = metadata_list && !table;
     Reply list = list_locked(m_cluster, info, ns, query);
-    if (table) {
+    if (table && list.status == 200) {
       list.body = to_table(m_cluster, info, list.body, true, include_object);
     }
     send(response, list);
@@ -379,7 +383,8 @@ void ApiServer::handle_resource(const httplib::Request& request, httplib::Respon
     return;
   }
   if (method == "GET") {
-    Reply reply = m_cluster.get_locked(info, ns, name);
+    Reply reply = metadata_object && !table ? get_metadata_locked(m_cluster, info, ns, name)
+                                            : m_cluster.get_locked(info, ns, name);
     if (table && reply.status == 200) {
       reply.body = to_table(m_cluster, info, reply.body, false, include_object);
     }

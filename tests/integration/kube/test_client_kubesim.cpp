@@ -105,6 +105,38 @@ TEST_F(ClientKubesim, StatusSubresource) {
   EXPECT_EQ((*patched)["status"]["observedGeneration"], 1);
 }
 
+TEST_F(ClientKubesim, MetadataOnlyGetAndListLeaveTheBodyOut) {
+  ASSERT_TRUE(m_client->apply(namespace_object("meta")));
+  ASSERT_TRUE(m_client->apply(config_map("meta", "one", {{"big", std::string(4096, 'x')}})));
+  ASSERT_TRUE(m_client->apply(config_map("meta", "two", {{"big", std::string(4096, 'y')}})));
+  auto got = m_client->get_metadata(ResourceRef{{"", "v1", "ConfigMap"}, "meta", "one"});
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ((*got)["kind"], "PartialObjectMetadata");
+  EXPECT_EQ((*got)["apiVersion"], "meta.k8s.io/v1");
+  EXPECT_EQ((*got)["metadata"]["labels"]["app"], "demo");
+  EXPECT_EQ((*got)["metadata"]["managedFields"][0]["manager"], "aiplat") << "owners are metadata too";
+  EXPECT_FALSE(got->contains("data"));
+  auto missing = m_client->get_metadata(ResourceRef{{"", "v1", "ConfigMap"}, "meta", "absent"});
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(missing.error().not_found());
+
+  ListOptions options;
+  options.label_selector = "app=demo";
+  options.metadata_only = true;
+  options.limit = 1;  // pages work the same way
+  auto list = m_client->list({"", "v1", "ConfigMap"}, "meta", options);
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->items.size(), 2u);
+  std::set<std::string> names;
+  for (const Json& item : list->items) {
+    EXPECT_EQ(item["kind"], "PartialObjectMetadata");
+    EXPECT_FALSE(item.contains("data"));
+    names.insert(item["metadata"]["name"].get<std::string>());
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"one", "two"}));
+  EXPECT_FALSE(list->resource_version.empty());
+}
+
 TEST_F(ClientKubesim, ApplyConflictNamesTheOtherManager) {
   ASSERT_TRUE(m_client->apply(namespace_object("conflicts")));
   ApplyOptions other;

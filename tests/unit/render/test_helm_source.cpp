@@ -119,13 +119,62 @@ TEST_F(HelmSourceTest, HttpsRepoIsPulledThenTemplatedWithLayeredValues) {
   EXPECT_TRUE(std::filesystem::is_empty(cache.path + "/tmp")) << "the values file is removed";
 }
 
-TEST_F(HelmSourceTest, CachedChartIsNotPulledAgain) {
+TEST_F(HelmSourceTest, CachedChartIsNotPulledAgainNorTemplatedWithTheSameInputs) {
+  catalog::Source src = helm_source("https://charts.test/stable");
+  Result<SourceOutput> first = render_helm_source(src, step(src), options());
+  ASSERT_TRUE(first);
+  Result<SourceOutput> again = render_helm_source(src, step(src), options());
+  ASSERT_TRUE(again);
+  std::vector<std::string> lines = runner->command_lines();
+  ASSERT_EQ(lines.size(), 2u) << "one pull, one template; the second render comes from the parsed cache";
+  EXPECT_NE(lines[1].find(" template "), std::string::npos);
+  EXPECT_EQ(again->objects, first->objects);
+  EXPECT_EQ(again->sha256, first->sha256);
+}
+
+TEST_F(HelmSourceTest, AnyChangedInputTemplatesAgain) {
   catalog::Source src = helm_source("https://charts.test/stable");
   ASSERT_TRUE(render_helm_source(src, step(src), options()));
+  auto templates = [&] {
+    std::size_t n = 0;
+    for (const std::string& l : runner->command_lines()) n += l.find(" template ") != std::string::npos;
+    return n;
+  };
+  ASSERT_EQ(templates(), 1u);
+  catalog::Source other_values = src;
+  other_values.values["a"] = 2;
+  ASSERT_TRUE(render_helm_source(other_values, step(other_values), options()));
+  EXPECT_EQ(templates(), 2u) << "values";
+  RenderOptions other_minor = options();
+  other_minor.minor = *catalog::parse_kube_minor("1.36");
+  ASSERT_TRUE(render_helm_source(src, step(src), other_minor));
+  EXPECT_EQ(templates(), 3u) << "--kube-version";
+  catalog::Source other_release = src;
+  other_release.release_name = "renamed";
+  ASSERT_TRUE(render_helm_source(other_release, step(other_release), options()));
+  EXPECT_EQ(templates(), 4u) << "release name";
+  RenderOptions other_profile = options();
+  other_profile.profiles = {"cloud"};
+  ASSERT_TRUE(render_helm_source(src, step(src), other_profile));
+  EXPECT_EQ(templates(), 5u) << "valuesByProfile";
   ASSERT_TRUE(render_helm_source(src, step(src), options()));
-  std::vector<std::string> lines = runner->command_lines();
-  ASSERT_EQ(lines.size(), 3u);
-  EXPECT_NE(lines[2].find(" template "), std::string::npos);
+  EXPECT_EQ(templates(), 5u) << "the first inputs again: cached";
+}
+
+TEST_F(HelmSourceTest, DamagedParsedEntryIsDroppedAndTemplatedAgain) {
+  catalog::Source src = helm_source("https://charts.test/stable");
+  ASSERT_TRUE(render_helm_source(src, step(src), options()));
+  std::size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(cache.path + "/parsed")) {
+    std::ofstream(e.path(), std::ios::app) << "x";  // no longer matches its recorded sha256
+    ++entries;
+  }
+  ASSERT_EQ(entries, 1u);
+  Result<SourceOutput> out = render_helm_source(src, step(src), options());
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(runner->runs().size(), 3u) << "pull, template, template again";
+  ASSERT_EQ(out->objects.size(), 1u);
+  EXPECT_EQ(out->objects[0]["metadata"]["name"], "demo");
 }
 
 TEST_F(HelmSourceTest, OciRefThroughTheMirrorAndNoCrdsWhenAsked) {
@@ -162,7 +211,9 @@ TEST_F(HelmSourceTest, PinnedCachedChartIsReverified) {
     if (e.path().extension() == ".tgz") std::ofstream(e.path()) << "corrupted";
   }
   ASSERT_TRUE(render_helm_source(src, step(src), options()));
-  EXPECT_EQ(runner->runs().size(), 4u) << "a corrupt archive is pulled again";
+  std::vector<ProcessSpec> runs = runner->runs();
+  ASSERT_EQ(runs.size(), 3u) << "a corrupt archive is pulled again (same digest: its parsed objects are cached)";
+  EXPECT_EQ(runs[2].argv[1], "pull");
 }
 
 TEST_F(HelmSourceTest, UnreachableRepoGivesAdvice) {
