@@ -32,6 +32,8 @@ std::string read_text(const std::string& path) {
 
 std::string standin_mirror_dir() { return std::string(AIPLAT_BINARY_DIR) + "/standin-mirror"; }
 
+std::string standin_cache_dir(const std::string& dir) { return dir + ".cache"; }
+
 Result<void> ensure_standin_mirror(const std::string& dir) {
   std::string lock_path = dir + ".lock";
   int fd = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
@@ -48,6 +50,8 @@ Result<void> ensure_standin_mirror(const std::string& dir) {
   auto binary = fsys::last_write_time(std::string(AIPLAT_BINARY_DIR) + "/aiplat", ec_binary);
   auto generator = fsys::last_write_time(script(), ec_script);
   if (!ec && !ec_binary && !ec_script && made > binary && made > generator) return {};
+  // Charts cached from an older generation would be reused (same upstream coordinates): start clean.
+  fsys::remove_all(standin_cache_dir(dir), ec);
   ProcessSpec spec;
   spec.argv = {script(), "generate", dir, "--aiplat", std::string(AIPLAT_BINARY_DIR) + "/aiplat"};
   spec.timeout = std::chrono::minutes(10);

@@ -14,6 +14,10 @@ namespace aiplat::testing {
 /// AIPLAT_BINARY_DIR/standin-mirror.
 std::string standin_mirror_dir();
 
+/// An aiplat cache (XDG_CACHE_HOME) shared by the tests that install through the mirror in `dir`:
+/// charts are pulled and parsed once per generation, not once per test. Emptied when `dir` is regenerated.
+std::string standin_cache_dir(const std::string& dir);
+
 /// Generates the mirror for every add-on version of the built-in catalog into `dir` unless a complete
 /// one (`dir`/README is written last) newer than the aiplat binary is there; concurrent callers wait on a lock.
 Result<void> ensure_standin_mirror(const std::string& dir);
