@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "../kube/fake_cluster.hpp"
+#include "support/fake_kube_cluster.hpp"
 #include "actions/install_steps.hpp"
 
 namespace aiplat::actions {

@@ -2,7 +2,7 @@
 // rendered digest and live inventory (reads only), and the apply tiers.
 #include <gtest/gtest.h>
 
-#include "../kube/fake_cluster.hpp"
+#include "support/fake_kube_cluster.hpp"
 #include "kube/apply_tiers.hpp"
 #include "phases/apply_addon.hpp"
 

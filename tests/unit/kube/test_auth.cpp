@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_cluster.hpp"
+#include "support/fake_kube_cluster.hpp"
 
 namespace aiplat::kube {
 namespace {

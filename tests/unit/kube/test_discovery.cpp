@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_cluster.hpp"
+#include "support/fake_kube_cluster.hpp"
 #include "kube/rest_mapper.hpp"
 
 namespace aiplat::kube {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fake_cluster.hpp"
+#include "support/fake_kube_cluster.hpp"
 #include "kube/client.hpp"
 
 namespace aiplat::kube {
@@ -104,6 +104,29 @@ TEST_F(Verbs, ListFollowsContinueTokensWithSelectors) {
   ASSERT_TRUE(one);
   EXPECT_EQ(one->items.size(), 1u);
   EXPECT_EQ(one->continue_token, "page2");
+}
+
+TEST_F(Verbs, MetadataOnlyAsksForPartialObjectMetadataWithAJsonFallback) {
+  m_fake->reply("GET", "/api/v1/namespaces/prod/configmaps/big", 200,
+                R"({"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"big"}})");
+  m_fake->reply("GET", "/api/v1/namespaces/prod/configmaps", 200,
+                R"({"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":{},)"
+                R"("items":[{"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{"name":"big"}}]})");
+  auto got = client().get_metadata(ResourceRef{{"", "v1", "ConfigMap"}, "prod", "big"});
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(header(last("GET"), "Accept"),
+            "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json");
+  ListOptions options;
+  options.metadata_only = true;
+  auto list = client().list({"", "v1", "ConfigMap"}, "prod", options);
+  ASSERT_TRUE(list) << list.error().message;
+  EXPECT_EQ(header(last("GET"), "Accept"),
+            "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json");
+  ASSERT_EQ(list->items.size(), 1u);
+  EXPECT_EQ(list->items[0]["kind"], "PartialObjectMetadata") << "metadata items keep their own kind";
+  auto plain = client().list({"", "v1", "ConfigMap"}, "prod");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(header(last("GET"), "Accept"), "application/json");
 }
 
 TEST_F(Verbs, ListAcrossAllNamespaces) {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "fake_cluster.hpp"
+#include "support/fake_kube_cluster.hpp"
 #include "kube/client.hpp"
 
 namespace aiplat::kube {

@@ -1,6 +1,6 @@
 #pragma once
 // A FakeTransport preloaded with aggregated discovery for a few kinds, shared by the
-// kube client unit tests.
+// kube client and install unit tests.
 #include <memory>
 
 #include "kube/client.hpp"
