@@ -17,6 +17,8 @@ class AddonSource {
   virtual Result<void> accept(const catalog::Plan& plan) = 0;
   /// The objects of one plan step, ready to apply.
   virtual Result<render::RenderedAddon> render(const catalog::PlanStep& step, const render::RenderOptions& options) = 0;
+  /// The registry images are rewritten to ("" = none); conformance probe images follow it.
+  [[nodiscard]] virtual std::string image_registry() const { return {}; }
 };
 
 }  // namespace aiplat::actions

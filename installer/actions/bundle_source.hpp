@@ -29,6 +29,7 @@ class BundleSource final : public AddonSource {
   Result<void> accept(const catalog::Plan& plan) override;
   Result<render::RenderedAddon> render(const catalog::PlanStep& step, const render::RenderOptions& options) override;
 
+  [[nodiscard]] std::string image_registry() const override { return m_options.registry; }
   /// Every image the installed objects reference, as rewritten (after accept).
   [[nodiscard]] const std::vector<std::string>& closure() const { return m_closure; }
 

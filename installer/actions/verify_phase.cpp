@@ -3,6 +3,7 @@
 // is applied, for the report.
 #include <fmt/format.h>
 
+#include "actions/addon_source.hpp"
 #include "actions/install_checks.hpp"
 #include "actions/install_steps.hpp"
 #include "conformance/runner.hpp"
@@ -18,6 +19,11 @@ Result<std::vector<conformance::CheckResult>> run_install_checks(InstallRun& run
   ro.not_applicable = not_applicable_for(run.plan, *run.checklist);
   ro.secrets = run.client->config().secrets();
   ro.cancel = run.cancel;
+  // Probe pods pull from where the add-ons' images went: the bundle's registry, or the profile's mirror.
+  ro.settings.image_registry = run.options.addon_source ? run.options.addon_source->image_registry() : "";
+  if (ro.settings.image_registry.empty() && run.plan.image_redirection == "rewrite") {
+    ro.settings.image_registry = run.plan.registry.mirror;
+  }
   return conformance::run_checks(*run.client, ro, [&](const conformance::CheckResult& r) {
     InstallEvent e{phase, addon, "progress", r.message, 0, static_cast<double>(r.duration.count()) / 1000.0};
     e.check = r.id;

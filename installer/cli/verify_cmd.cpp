@@ -11,6 +11,7 @@
 #include "conformance/report.hpp"
 #include "conformance/runner.hpp"
 #include "provision/adopt.hpp"
+#include "util/image_ref.hpp"
 
 namespace aiplat {
 namespace {
@@ -26,6 +27,7 @@ struct VerifyFlags {
   std::vector<std::string> profiles;
   std::vector<std::string> not_applicable;  ///< ID=REASON
   std::string node_pool_label;
+  std::string registry;  ///< rewrite probe images to this registry
 };
 
 Result<int> verify(CliContext& ctx, const VerifyFlags& flags) {
@@ -80,6 +82,13 @@ Result<int> verify(CliContext& ctx, const VerifyFlags& flags) {
     options.not_applicable[na.substr(0, eq)] = na.substr(eq + 1);
   }
   options.settings.autoscaler_node_pool_label = flags.node_pool_label;
+  if (!flags.registry.empty()) {
+    // The same check as every image reference gets: "REG/x" must parse.
+    if (Result<ImageReference> r = parse_image_reference(flags.registry + "/probe:check"); !r) {
+      return input_error("--registry \"" + flags.registry + "\": expected host[:port][/path]: " + r.error().message);
+    }
+    options.settings.image_registry = flags.registry;
+  }
   options.secrets = kc.config().secrets();
 
   ctx.log->info(fmt::format("verifying {} against the AI conformance {} checklist", kc.config().server,
@@ -125,6 +134,8 @@ void add_verify_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--not-applicable", flags->not_applicable, "ID=JUSTIFICATION: report this requirement N/A");
   cmd->add_option("--autoscaler-node-pool-label", flags->node_pool_label,
                   "KEY=VALUE selecting the elastic accelerator pool for cluster_autoscaling");
+  cmd->add_option("--registry", flags->registry,
+                  "Pull probe images from this registry (air-gapped sites: where `aiplat airgap load` put them)");
   cmd->callback([&ctx, flags] { ctx.action = [&ctx, flags] { return verify(ctx, *flags); }; });
 }
 

@@ -34,6 +34,9 @@ struct Settings {
   std::chrono::seconds gang_negative_window{30};
   double split_tolerance = 0.15;                        ///< allowed deviation of a weighted split (fraction)
   int split_requests = 100;
+  /// Probe images are rewritten to this registry (host[:port][/path]) by the mirror rule of
+  /// util/image_ref.hpp: air-gapped sites, where `aiplat airgap load` put them. "" = as written.
+  std::string image_registry;
 };
 
 /// What a check returns; the runner adds id, level, findings and transcript.

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "catalog/embedded.hpp"
+#include "util/image_ref.hpp"
 #include "util/yaml.hpp"
 
 namespace aiplat::conformance {
@@ -44,6 +45,28 @@ void collect_images(const Json& node, std::set<std::string>& out) {
   } else if (node.is_array()) {
     for (const Json& v : node) collect_images(v, out);
   }
+}
+
+Result<void> rewrite_images(Json& node, const std::string& registry) {
+  if (node.is_object()) {
+    for (const char* key : {"containers", "initContainers"}) {
+      if (!node.contains(key) || !node[key].is_array()) continue;
+      for (Json& c : node[key]) {
+        if (!c.contains("image") || !c["image"].is_string()) continue;
+        Result<ImageReference> ref = parse_image_reference(c["image"].get<std::string>());
+        if (!ref) return tl::unexpected(ref.error());
+        c["image"] = rewrite_image_registry(*ref, registry).str();
+      }
+    }
+    for (auto& [k, v] : node.items()) {
+      if (Result<void> r = rewrite_images(v, registry); !r) return r;
+    }
+  } else if (node.is_array()) {
+    for (Json& v : node) {
+      if (Result<void> r = rewrite_images(v, registry); !r) return r;
+    }
+  }
+  return {};
 }
 
 bool terminal(const Json& pod) {
@@ -87,7 +110,14 @@ Result<std::vector<Json>> load_probe(const std::string& file, const ProbeVars& v
 Result<std::vector<Json>> load_probe(const CheckContext& ctx, const std::string& file, ProbeVars vars) {
   vars["NAMESPACE"] = ctx.ns;
   vars["RUN"] = ctx.run_id;
-  return load_probe(file, vars);
+  Result<std::vector<Json>> objects = load_probe(file, vars);
+  if (!objects || ctx.settings.image_registry.empty()) return objects;
+  for (Json& o : *objects) {
+    if (Result<void> r = rewrite_images(o, ctx.settings.image_registry); !r) {
+      return tl::unexpected(r.error().with_context(std::string(k_dir) + file));
+    }
+  }
+  return objects;
 }
 
 std::vector<std::string> probe_images() {

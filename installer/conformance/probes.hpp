@@ -18,7 +18,7 @@ using ProbeVars = std::map<std::string, std::string>;
 
 /// The objects of manifests/conformance/<file>, tokens replaced. Fails naming a token left unset.
 Result<std::vector<Json>> load_probe(const std::string& file, const ProbeVars& vars);
-/// load_probe with NAMESPACE and RUN taken from `ctx`.
+/// load_probe with NAMESPACE and RUN taken from `ctx`, images rewritten to ctx.settings.image_registry.
 Result<std::vector<Json>> load_probe(const CheckContext& ctx, const std::string& file, ProbeVars vars);
 
 /// Every container image any probe uses, sorted and unique (for the air-gap image closure).

@@ -31,6 +31,32 @@ TEST(DraSupport, MissingVerbFails) {
   EXPECT_NE(res.message.find("resourceslices verb create"), std::string::npos) << res.message;
 }
 
+TEST(DraSupport, ProbePodsPullFromTheSiteRegistryWhenOneIsSet) {
+  FakeCluster fc(dra("v1"));
+  fc.add(ready_node("gpu-1"));
+  fc.add({{"apiVersion", "resource.k8s.io/v1"}, {"kind", "DeviceClass"}, {"metadata", {{"name", "gpu.nvidia.com"}}}});
+  fc.add({{"apiVersion", "resource.k8s.io/v1"}, {"kind", "ResourceSlice"}, {"metadata", {{"name", "gpu-1-slice"}}},
+          {"spec", {{"driver", "gpu.nvidia.com"}, {"nodeName", "gpu-1"}, {"devices", Json::array({{{"name", "gpu-0"}}})}}}});
+  std::vector<std::string> images;
+  fc.on_create("Pod", [&](FakeCluster& c, Json& pod) -> std::optional<HttpResponse> {
+    for (const Json& container : pod["spec"]["containers"]) images.push_back(container["image"]);
+    pod["spec"]["nodeName"] = "gpu-1";
+    pod["status"] = {{"phase", "Succeeded"},
+                     {"resourceClaimStatuses", Json::array({{{"name", "accelerator"}, {"resourceClaimName", "x"}}})}};
+    c.set_log(pod["metadata"]["namespace"], pod["metadata"]["name"], "probe", "AIPLAT-PROBE container=probe devices=1\n");
+    return std::nullopt;
+  });
+  RunOptions o = options_for(fc, "1.35", "dra_support");
+  o.settings.image_registry = "registry.site.local:5000/platform";
+  Result<std::vector<CheckResult>> r = run_checks(fc.client(), o, [](const CheckResult&) {});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_FALSE(images.empty()) << "the check created a probe pod";
+  for (const std::string& image : images) {
+    EXPECT_TRUE(image.starts_with("registry.site.local:5000/platform/")) << image;
+    EXPECT_EQ(image.find("docker.io"), std::string::npos) << image;
+  }
+}
+
 TEST(DraSupport, BetaOnlyIsPartial) {
   FakeCluster fc(dra("v1beta1"));
   CheckResult r = run_one_check(fc, "1.33", "dra_support");
