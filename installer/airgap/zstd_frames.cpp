@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::size_t k_probe = 256 * 1024;      // how much of a frame decides its mode
 constexpr std::size_t k_raw_block = 128 * 1024;  // zstd's largest block
-constexpr std::size_t k_out = 1 << 20;
+constexpr std::size_t k_out = 1 << 20;  // bytes handed to the writer thread at a time
 constexpr std::size_t k_in = 1 << 20;
 // A frame is stored when compressing its start saves less than this share of it.
 constexpr double k_min_saving = 0.03;
@@ -61,15 +61,14 @@ Result<std::unique_ptr<ZstdFrameWriter>> ZstdFrameWriter::create(const std::file
   }
   w->m_zstd->scratch.resize(ZSTD_compressBound(k_probe));
   w->m_zstd->buffer.resize(ZSTD_CStreamOutSize());
-  w->m_out.reserve(k_out);
-  w->m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (w->m_fd < 0) return failure("cannot create " + path.string() + ": " + std::strerror(errno));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return failure("cannot create " + path.string() + ": " + std::strerror(errno));
+  // Room for a full buffer plus one more raw block or compressor output, so buffers never regrow.
+  w->m_file = std::make_unique<AsyncWriter>(fd, path.string(), k_out + 2 * k_raw_block + ZSTD_CStreamOutSize());
   return w;
 }
 
-ZstdFrameWriter::~ZstdFrameWriter() {
-  if (m_fd >= 0) ::close(m_fd);
-}
+ZstdFrameWriter::~ZstdFrameWriter() = default;
 
 Result<void> ZstdFrameWriter::write(std::string_view data) {
   if (m_mode == Mode::undecided) {
@@ -120,27 +119,20 @@ Result<void> ZstdFrameWriter::compress(std::string_view data, bool end) {
 }
 
 Result<void> ZstdFrameWriter::store(std::string_view data) {
+  // Each piece as it comes, in raw blocks of at most 128 KiB: one copy, no compressor.
   while (!data.empty()) {
-    if (m_block.size() == k_raw_block) {
-      // Only now is it known that this full block is not the frame's last.
-      auto e = emit_stored_block(false);
-      if (!e) return e;
-    }
-    std::size_t take = std::min(data.size(), k_raw_block - m_block.size());
-    m_block.append(data.substr(0, take));
+    std::size_t take = std::min(data.size(), k_raw_block);
+    std::string& out = m_file->buffer();
+    // Block header, little-endian: bit 0 last block, bits 1-2 type (0: raw), bits 3-23 size.
+    put_le24(out, static_cast<std::uint32_t>(take << 3));
+    out.append(data.substr(0, take));
     data.remove_prefix(take);
+    if (out.size() >= k_out) {
+      auto r = m_file->submit();
+      if (!r) return r;
+    }
   }
   return {};
-}
-
-Result<void> ZstdFrameWriter::emit_stored_block(bool last) {
-  // Block header, little-endian: bit 0 last block, bits 1-2 type (0: raw), bits 3-23 size.
-  std::string header;
-  put_le24(header, static_cast<std::uint32_t>(m_block.size() << 3) | (last ? 1u : 0u));
-  auto o = output(header);
-  if (o) o = output(m_block);
-  m_block.clear();
-  return o;
 }
 
 Result<void> ZstdFrameWriter::end_frame() {
@@ -149,42 +141,28 @@ Result<void> ZstdFrameWriter::end_frame() {
     auto d = decide();
     if (!d) return d;
   }
-  auto r = m_mode == Mode::stored ? emit_stored_block(true) : compress({}, true);
+  Result<void> r;
+  if (m_mode == Mode::stored) {
+    static constexpr char last_empty_block[] = {'\x01', '\x00', '\x00'};
+    r = output(std::string_view(last_empty_block, sizeof last_empty_block));
+  } else {
+    r = compress({}, true);
+  }
   m_mode = Mode::undecided;
   return r;
 }
 
 Result<void> ZstdFrameWriter::output(std::string_view bytes) {
-  if (m_out.size() + bytes.size() > k_out) {
-    auto f = flush_output();
-    if (!f) return f;
-  }
-  if (bytes.size() >= k_out) {
-    m_out.assign(bytes);
-    return flush_output();
-  }
-  m_out.append(bytes);
-  return {};
-}
-
-Result<void> ZstdFrameWriter::flush_output() {
-  std::size_t done = 0;
-  while (done < m_out.size()) {
-    ssize_t n = ::write(m_fd, m_out.data() + done, m_out.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return failure("writing " + m_path.string() + ": " + std::strerror(errno) + " (disk full?)");
-    done += static_cast<std::size_t>(n);
-  }
-  m_out.clear();
+  std::string& out = m_file->buffer();
+  out.append(bytes);
+  if (out.size() >= k_out) return m_file->submit();
   return {};
 }
 
 Result<void> ZstdFrameWriter::close() {
   auto r = end_frame();
-  if (r) r = flush_output();
-  if (m_fd >= 0 && ::close(m_fd) != 0 && r) r = failure("closing " + m_path.string() + ": " + std::strerror(errno));
-  m_fd = -1;
-  return r;
+  auto f = m_file->finish();
+  return r ? f : r;
 }
 
 struct ZstdFrameReader::Context {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "airgap/async_writer.hpp"
 #include "util/error.hpp"
 
 namespace aiplat::airgap {
@@ -46,19 +47,15 @@ class ZstdFrameWriter {
   Result<void> feed(std::string_view data);
   Result<void> compress(std::string_view data, bool end);
   Result<void> store(std::string_view data);
-  Result<void> emit_stored_block(bool last);
   Result<void> output(std::string_view bytes);
-  Result<void> flush_output();
 
-  int m_fd = -1;
+  std::unique_ptr<AsyncWriter> m_file;
   std::filesystem::path m_path;
   int m_level = 1;
   struct Contexts;
   std::unique_ptr<Contexts> m_zstd;
   Mode m_mode = Mode::undecided;
   std::string m_probe;  ///< the start of the frame, until the mode is decided
-  std::string m_block;  ///< a raw block being filled (stored mode)
-  std::string m_out;    ///< output buffer
   std::size_t m_stored_frames = 0;
 };
 
