@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "airgap/bundle_archive.hpp"
+#include "airgap/hash_worker.hpp"
 #include "airgap/signing.hpp"
 #include "util/image_ref.hpp"
 #include "util/sha256.hpp"
@@ -158,6 +159,10 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
   std::uint64_t kept = 0;
   std::uint64_t kept_manifests = 0;
   std::string index_text;
+  // Entries are hashed on a thread of its own while this one decodes; their digests are
+  // compared once all are read (still before anything is trusted).
+  HashWorker hasher;
+  std::vector<std::pair<std::string, std::string>> hashed;  // path, listed hex, in hashing order
   for (;;) {
     auto entry = reader.next();
     if (!entry) return tl::unexpected(entry.error());
@@ -179,24 +184,22 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
       kept_manifests += e.size;
       if (kept_manifests > k_max_kept_manifests) return bad("the rendered manifests exceed 256 MiB");
     }
-    Sha256 hash;
     std::string small;
     std::uint64_t size = 0;
     auto r = reader.read([&](std::string_view chunk) -> Result<void> {
-      hash.update(chunk);
+      hasher.update(chunk);
       size += chunk.size();
       progress.advance(chunk.size());
       if ((keep && small.size() < k_max_manifest_size) || keep_whole) small.append(chunk);
       return {};
     });
     if (!r) return tl::unexpected(r.error());
-    std::string hex = hash.hex();
-    if (hex != expected->second) {
-      return bad("entry \"" + e.path + "\" does not match checksums.txt (tampered or corrupted)");
-    }
+    hasher.end_entry();
+    hashed.emplace_back(e.path, expected->second);
     if (is_blob) {
+      // The content must hash to the listed value (checked below), so the name must be that value.
       std::string digest = "sha256:" + e.path.substr(k_blob_dir.size());
-      if (!is_valid_digest(digest) || digest_hex(digest) != hex) {
+      if (!is_valid_digest(digest) || digest_hex(digest) != expected->second) {
         return bad("blob \"" + e.path + "\" is not named by its sha256");
       }
       out.blobs[digest] = size;
@@ -215,6 +218,12 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
     ++out.files;
     out.bytes += size;
     progress.item(e.path, size, "verified");
+  }
+  std::vector<std::string> digests = hasher.finish();
+  for (std::size_t i = 0; i < hashed.size(); ++i) {
+    if (i >= digests.size() || digests[i] != hashed[i].second) {
+      return bad("entry \"" + hashed[i].first + "\" does not match checksums.txt (tampered or corrupted)");
+    }
   }
   progress.phase_done();
   for (const auto& [digest, offset] : data_offsets) {
