@@ -3,6 +3,7 @@
 // receives, hashes and frames every byte) never waits in write(2). At most `depth`
 // buffers are in flight, so memory stays bounded.
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -42,6 +43,7 @@ class AsyncWriter {
   std::deque<std::string> m_full;
   std::vector<std::string> m_free;
   std::size_t m_writing = 0;  // buffers taken by the thread, not yet written
+  std::uint64_t m_written = 0;  // file offset reached (thread only)
   bool m_stop = false;
   std::string m_error;
   std::thread m_thread;

@@ -224,16 +224,74 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
       ++blobs_written;
     }
   };
-  auto stream_locked = [&](RegistryClient& client, const std::string& repo, const Descriptor& blob) -> Result<void> {
+  // With archive_mutex held: starts a blob's entry with the bytes read ahead so far.
+  auto begin_locked = [&](const Descriptor& blob, std::string_view head) -> Result<void> {
     if (broken) return failure("stopped: writing the bundle failed");
     auto w = drain_locked();
     if (w) w = writer->begin_entry("images/blobs/sha256/" + digest_hex(blob.digest), blob.size);
-    if (w) w = client.fetch_blob(repo, blob, [&](std::string_view chunk) { return writer->write(chunk); });
-    if (w) w = writer->end_entry();
-    if (w) ++blobs_written;
-    if (w) w = drain_locked();
+    if (w) w = writer->write(head);
     if (!w) broken = true;  // a partly written entry cannot be taken back
     return w;
+  };
+  auto finish_locked = [&]() -> Result<void> {
+    auto w = writer->end_entry();
+    if (w) ++blobs_written;
+    if (w) w = drain_locked();
+    if (!w) broken = true;
+    return w;
+  };
+  auto stream_locked = [&](RegistryClient& client, const std::string& repo, const Descriptor& blob) -> Result<void> {
+    auto w = begin_locked(blob, {});
+    if (w) w = client.fetch_blob(repo, blob, [&](std::string_view chunk) { return writer->write(chunk); });
+    if (!w) broken = true;
+    return w ? finish_locked() : w;
+  };
+  // While the archive is busy a pull reads ahead into memory (bounded), so the source registry
+  // keeps reading (from its disk, often) during the current blob; then it waits and streams on.
+  constexpr std::uint64_t k_read_ahead = 8 << 20;
+  constexpr std::uint64_t k_read_ahead_total = 16 << 20;
+  std::uint64_t read_ahead_bytes = 0;  // guarded by spool_mutex
+  auto read_ahead = [&](std::unique_lock<std::mutex>& archive, RegistryClient& client, const std::string& repo,
+                        const Descriptor& blob, std::uint64_t ahead) -> Result<void> {
+    std::string head;
+    head.reserve(static_cast<std::size_t>(ahead));
+    bool streaming = false;
+    auto start = [&]() -> Result<void> {
+      archive.lock();
+      streaming = true;
+      auto w = begin_locked(blob, head);
+      std::string().swap(head);
+      std::lock_guard lock(spool_mutex);
+      read_ahead_bytes -= ahead;
+      return w;
+    };
+    auto fetched = client.fetch_blob(repo, blob, [&](std::string_view chunk) -> Result<void> {
+      if (!streaming && head.size() + chunk.size() <= ahead) {
+        head.append(chunk);
+        return {};
+      }
+      if (!streaming) {
+        auto w = start();
+        if (!w) return w;
+      }
+      auto w = writer->write(chunk);
+      if (!w) broken = true;
+      return w;
+    });
+    if (!fetched) {
+      if (streaming) {
+        broken = true;
+      } else {
+        std::lock_guard lock(spool_mutex);
+        read_ahead_bytes -= ahead;
+      }
+      return fetched;
+    }
+    if (!streaming) {
+      auto w = start();  // the whole blob fitted (and its digest is already checked)
+      if (!w) return w;
+    }
+    return finish_locked();
   };
 
   pull.before_fetch = [&](const PullResult& planned, const std::vector<Descriptor>& fetching) -> Result<void> {
@@ -262,6 +320,16 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
         spooled.push_back(blob);
         return {};
       }
+      std::uint64_t ahead = std::min<std::uint64_t>(blob.size, k_read_ahead);
+      bool reserved = false;
+      {
+        std::lock_guard lock(spool_mutex);
+        if (read_ahead_bytes + ahead <= k_read_ahead_total) {
+          read_ahead_bytes += ahead;
+          reserved = true;
+        }
+      }
+      if (reserved) return read_ahead(archive, client, repo, blob, ahead);
       archive.lock();
     }
     return stream_locked(client, repo, blob);

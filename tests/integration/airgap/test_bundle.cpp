@@ -116,6 +116,35 @@ TEST(Bundle, StreamedAndSpooledPacksHoldTheSameContentAndLoadInPlace) {
   }
 }
 
+TEST(Bundle, LayersLargerThanTheReadAheadWindowStreamWhileOthersWait) {
+  // Blobs above 8 MiB overflow a waiting pull's read-ahead buffer: it then takes the archive
+  // and streams the rest; the bundle must hold every byte once, in place for load.
+  AirgapEnv env;
+  ASSERT_TRUE(env.source && env.target);
+  fs::create_directories(env.dir.path + "/big");
+  auto layout = airgap::OciLayout::create(env.dir.path + "/big");
+  ASSERT_TRUE(layout);
+  const std::string reg = env.source->host();
+  build_image(*layout, {"big/one", "1", {}, {{11, 9u << 20}, {12, 10u << 20}, {13, 9u << 20}}}, reg);
+  build_image(*layout, {"big/two", "1", {}, {{11, 9u << 20}, {14, 12u << 20}}}, reg);
+  seed_registry(*layout, reg);
+  airgap::BundleContents contents;
+  contents.images = {reg + "/big/one:1", reg + "/big/two:1"};
+  airgap::PackOptions options;
+  options.output = env.dir.path + "/big.aiplat.tar.zst";
+  options.pull.parallel = 4;
+  airgap::RegistryPool pool(env.access(), nullptr);
+  airgap::NullProgress quiet;
+  auto packed = airgap::pack_bundle(contents, pool, options, quiet);
+  ASSERT_TRUE(packed) << packed.error().message;
+  EXPECT_EQ(packed->stored_frames, 4u) << "the four random layers are stored raw";
+  auto verified = airgap::verify_bundle(options.output, {}, quiet);
+  ASSERT_TRUE(verified) << verified.error().message;
+  auto loaded = load(env, options.output.string());
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->push.blobs_pushed, 6u) << "4 distinct layers and 2 configs, each pushed once";
+}
+
 TEST(Bundle, PlatformFilterKeepsOnlyThatPlatformAndRewritesTheIndex) {
   AirgapEnv env;
   ASSERT_TRUE(env.source && env.target);
