@@ -1,26 +1,12 @@
 #include "airgap/bundle_load.hpp"
 
-#include <unistd.h>
-
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
+#include "airgap/bundle_images.hpp"
 
 namespace aiplat::airgap {
-namespace {
-
 namespace fs = std::filesystem;
-
-struct Workspace {
-  fs::path dir;
-  ~Workspace() {
-    std::error_code ec;
-    if (!dir.empty()) fs::remove_all(dir, ec);
-  }
-};
-
-}  // namespace
 
 ImageReference target_for(const ImageReference& source, const std::string& registry) {
   // The mirror rule install rewrites with; pushed by tag, the digest comes from the content.
@@ -35,18 +21,13 @@ Result<LoadResult> load_bundle(const fs::path& file, RegistryPool& pool, const L
   if (options.registry.find('/') != std::string::npos) {
     return input_error("--registry takes host[:port] (\"" + options.registry + "\" has a path)");
   }
-  Workspace work;
-  std::error_code ec;
-  fs::path base = options.work_dir.empty() ? fs::temp_directory_path(ec) : options.work_dir;
-  work.dir = base / fmt::format("aiplat-load-{}-{}", ::getpid(), std::hash<std::string>{}(file.string()) % 100000);
-  fs::remove_all(work.dir, ec);
-
-  // 1. Every byte checked before anything leaves this machine.
-  VerifyOptions verify{options.public_key_pem, work.dir};
+  // 1. Every byte checked before anything leaves this machine. Nothing is unpacked: the
+  // push reads each blob from its place in the bundle (and hashes it again on the way).
+  VerifyOptions verify;
+  verify.public_key_pem = options.public_key_pem;
   auto verified = verify_bundle(file, verify, progress);
   if (!verified) return tl::unexpected(verified.error());
-  auto layout = OciLayout::open(work.dir / "images");
-  if (!layout) return tl::unexpected(layout.error());
+  BundleImageStore store(file, *verified);
 
   std::vector<PushItem> items;
   std::map<std::string, std::string> targets;  // repo:tag -> source
@@ -54,15 +35,15 @@ Result<LoadResult> load_bundle(const fs::path& file, RegistryPool& pool, const L
   for (const BundleImage& img : verified->manifest.images) {
     auto source = parse_image_reference(img.source);
     if (!source) return tl::unexpected(source.error());
-    auto entry = layout->find(img.source);
-    if (!entry) return failure("images/index.json has no entry for " + img.source);
+    auto entry = verified->roots.find(img.source);
+    if (entry == verified->roots.end()) return failure("images/index.json has no entry for " + img.source);
     ImageReference target = target_for(*source, options.registry);
     std::string key = target.repository + ":" + target.tag;
     if (!target.tag.empty()) {
       auto [it, inserted] = targets.emplace(key, img.source);
       if (!inserted) problems += "\n  " + img.source + " and " + it->second + " both map to " + target.str();
     }
-    items.push_back({img.source, *entry, target});
+    items.push_back({img.source, entry->second, target});
   }
   if (!problems.empty()) return input_error("images collide in the target registry:" + problems);
 
@@ -79,13 +60,13 @@ Result<LoadResult> load_bundle(const fs::path& file, RegistryPool& pool, const L
     for (const auto& d : verified->manifest.delta->omitted) absent.insert(d.digest);
     std::vector<std::string> candidates = verified->manifest.delta->base_repositories;
     for (const auto& item : items) candidates.push_back(item.target.repository);
-    auto homes = locate_absent_blobs(*layout, items, absent, candidates, target, options.parallel);
+    auto homes = locate_absent_blobs(store, items, absent, candidates, target, options.parallel);
     if (!homes) return tl::unexpected(homes.error());
     push.absent = std::move(*homes);
   }
 
   // 4. Push.
-  auto pushed = push_images(*layout, items, target, push, progress);
+  auto pushed = push_images(store, items, target, push, progress);
   if (!pushed) return tl::unexpected(pushed.error().with_context("loading into " + options.registry));
   return LoadResult{std::move(*verified), std::move(*pushed)};
 }

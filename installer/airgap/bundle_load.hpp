@@ -1,7 +1,7 @@
 #pragma once
-// Loads a bundle into a site registry: verify every byte first (extracting to a
-// work directory), check the registry and its credentials, then push, skipping
-// what the registry already has, and return the image map.
+// Loads a bundle into a site registry: verify every byte first (hashing only, nothing
+// unpacked), check the registry and its credentials, then push straight from the
+// bundle file, skipping what the registry already has, and return the image map.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,7 +15,6 @@ namespace aiplat::airgap {
 struct LoadOptions {
   std::string registry;             ///< "host[:port]" of the site registry
   std::string public_key_pem;       ///< when set, the signature must be valid
-  std::filesystem::path work_dir;   ///< where the bundle is unpacked; default: the system temp dir
   int parallel = 8;
 };
 

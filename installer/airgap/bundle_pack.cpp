@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -106,8 +105,7 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
   auto layout = OciLayout::create(staging.dir / "images");
   if (!layout) return tl::unexpected(layout.error());
   // Everything except the blob bytes is known once manifests are resolved, so bundle.yaml,
-  // checksums.txt and the small files go out first, and each blob follows as soon as it has
-  // arrived and been verified; its staging copy is dropped right after.
+  // checksums.txt and the small files go out first, then the blobs as they arrive.
   BundleManifest manifest;
   manifest.profile = contents.profile;
   manifest.kubernetes = contents.kubernetes_minor;
@@ -163,37 +161,11 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
     return {};
   };
 
-  struct Pipe {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool planned = false;
-    bool pull_done = false;
-    bool writer_failed = false;
-    std::deque<std::string> arrived;  // digests ready to be archived
-  } pipe;
-  pull.before_fetch = [&](const PullResult& planned, const std::vector<Descriptor>& fetching) -> Result<void> {
-    auto r = plan_archive(planned, fetching);
-    if (!r) return r;
-    std::lock_guard lock(pipe.mutex);
-    pipe.planned = true;
-    pipe.cv.notify_all();
-    return {};
-  };
-  pull.on_fetched = [&](const Descriptor& blob) -> Result<void> {
-    std::lock_guard lock(pipe.mutex);
-    if (pipe.writer_failed) return failure("stopped: writing the bundle failed");
-    pipe.arrived.push_back(blob.digest);
-    pipe.cv.notify_all();
-    return {};
-  };
-  Result<PullResult> pulled = failure("not pulled");
-  std::thread puller([&] {
-    pulled = pull_images(*refs, *layout, pool, pull, progress);
-    std::lock_guard lock(pipe.mutex);
-    pipe.pull_done = true;
-    pipe.cv.notify_all();
-  });
-
+  // Blobs stream from the registry straight into the archive, one at a time (tar is
+  // sequential). A pull that finds the archive busy spools its blob to disk instead, while
+  // the spooled bytes stay under a budget, so slow connections still overlap; whoever
+  // holds the archive appends the spooled blobs. Every blob's digest is checked while it
+  // streams; one that fails fails the pack, and the unfinished file is removed.
   fs::path temp = out_dir / fmt::format(".{}.tmp-{}", out_name, ::getpid());
   struct TempFile {
     fs::path path;
@@ -203,53 +175,172 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
     }
   } temp_guard{temp};
   std::optional<ArchiveWriter> writer;
-  Result<void> w;
+  std::mutex archive_mutex;  // held while writing to the archive
+  std::mutex spool_mutex;
+  std::deque<Descriptor> spooled;  // fetched, verified, waiting for the archive
+  std::uint64_t spool_bytes = 0;   // reserved by spools in flight or waiting
+  bool broken = false;             // a write failed: the archive is unusable
   std::size_t blobs_written = 0;
-  {
-    std::unique_lock lock(pipe.mutex);
-    pipe.cv.wait(lock, [&] { return pipe.planned || pipe.pull_done; });
-  }
-  if (pipe.planned) {
+
+  auto start_archive = [&]() -> Result<void> {
     int threads = options.zstd_threads > 0 ? options.zstd_threads
                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto created = ArchiveWriter::create(temp, options.zstd_level, threads);
-    if (created) {
-      writer.emplace(std::move(*created));
-    } else {
-      w = tl::unexpected(created.error());
-    }
+    if (!created) return tl::unexpected(created.error());
+    writer.emplace(std::move(*created));
     for (const auto& [path, text] : head_files) {
-      if (w) w = writer->add_memory(path, text);
+      auto w = writer->add_memory(path, text);
+      if (!w) return w;
     }
     for (const auto& hex : staged_blobs) {
-      if (!w) break;
-      w = writer->add_file("images/blobs/sha256/" + hex, layout->blob_path("sha256:" + hex));
+      auto w = writer->add_file("images/blobs/sha256/" + hex, layout->blob_path("sha256:" + hex));
+      if (!w) return w;
       ++blobs_written;
     }
-    while (w) {
-      std::string digest;
+    return {};
+  };
+  // With archive_mutex held: appends every spooled blob.
+  auto drain_locked = [&]() -> Result<void> {
+    for (;;) {
+      Descriptor blob;
       {
-        std::unique_lock lock(pipe.mutex);
-        pipe.cv.wait(lock, [&] { return !pipe.arrived.empty() || pipe.pull_done; });
-        if (pipe.arrived.empty()) break;
-        digest = pipe.arrived.front();
-        pipe.arrived.pop_front();
+        std::lock_guard lock(spool_mutex);
+        if (spooled.empty()) return {};
+        blob = spooled.front();
+        spooled.pop_front();
       }
-      fs::path src = layout->blob_path(digest);
-      w = writer->add_file("images/blobs/sha256/" + digest_hex(digest), src);
+      fs::path src = layout->blob_path(blob.digest);
+      auto w = writer->add_file("images/blobs/sha256/" + digest_hex(blob.digest), src);
       std::error_code gone;
-      fs::remove(src, gone);  // archived: free the disk (and the page cache) at once
+      fs::remove(src, gone);  // archived: free the disk at once
+      {
+        std::lock_guard lock(spool_mutex);
+        spool_bytes -= blob.size;
+      }
+      if (!w) {
+        broken = true;
+        return w;
+      }
       ++blobs_written;
     }
-    if (!w) {
-      std::lock_guard lock(pipe.mutex);
-      pipe.writer_failed = true;
+  };
+  // With archive_mutex held: starts a blob's entry with the bytes read ahead so far.
+  auto begin_locked = [&](const Descriptor& blob, std::string_view head) -> Result<void> {
+    if (broken) return failure("stopped: writing the bundle failed");
+    auto w = drain_locked();
+    if (w) w = writer->begin_entry("images/blobs/sha256/" + digest_hex(blob.digest), blob.size);
+    if (w) w = writer->write(head);
+    if (!w) broken = true;  // a partly written entry cannot be taken back
+    return w;
+  };
+  auto finish_locked = [&]() -> Result<void> {
+    auto w = writer->end_entry();
+    if (w) ++blobs_written;
+    if (w) w = drain_locked();
+    if (!w) broken = true;
+    return w;
+  };
+  auto stream_locked = [&](RegistryClient& client, const std::string& repo, const Descriptor& blob) -> Result<void> {
+    auto w = begin_locked(blob, {});
+    if (w) w = client.fetch_blob(repo, blob, [&](std::string_view chunk) { return writer->write(chunk); });
+    if (!w) broken = true;
+    return w ? finish_locked() : w;
+  };
+  // While the archive is busy a pull reads ahead into memory (bounded), so the source registry
+  // keeps reading (from its disk, often) during the current blob; then it waits and streams on.
+  constexpr std::uint64_t k_read_ahead = 8 << 20;
+  constexpr std::uint64_t k_read_ahead_total = 16 << 20;
+  std::uint64_t read_ahead_bytes = 0;  // guarded by spool_mutex
+  auto read_ahead = [&](std::unique_lock<std::mutex>& archive, RegistryClient& client, const std::string& repo,
+                        const Descriptor& blob, std::uint64_t ahead) -> Result<void> {
+    std::string head;
+    head.reserve(static_cast<std::size_t>(ahead));
+    bool streaming = false;
+    auto start = [&]() -> Result<void> {
+      archive.lock();
+      streaming = true;
+      auto w = begin_locked(blob, head);
+      std::string().swap(head);
+      std::lock_guard lock(spool_mutex);
+      read_ahead_bytes -= ahead;
+      return w;
+    };
+    auto fetched = client.fetch_blob(repo, blob, [&](std::string_view chunk) -> Result<void> {
+      if (!streaming && head.size() + chunk.size() <= ahead) {
+        head.append(chunk);
+        return {};
+      }
+      if (!streaming) {
+        auto w = start();
+        if (!w) return w;
+      }
+      auto w = writer->write(chunk);
+      if (!w) broken = true;
+      return w;
+    });
+    if (!fetched) {
+      if (streaming) {
+        broken = true;
+      } else {
+        std::lock_guard lock(spool_mutex);
+        read_ahead_bytes -= ahead;
+      }
+      return fetched;
     }
-  }
-  puller.join();
+    if (!streaming) {
+      auto w = start();  // the whole blob fitted (and its digest is already checked)
+      if (!w) return w;
+    }
+    return finish_locked();
+  };
+
+  pull.before_fetch = [&](const PullResult& planned, const std::vector<Descriptor>& fetching) -> Result<void> {
+    auto r = plan_archive(planned, fetching);
+    if (r) r = start_archive();
+    return r;
+  };
+  pull.transfer = [&](RegistryClient& client, const std::string& repo, const Descriptor& blob) -> Result<void> {
+    std::unique_lock archive(archive_mutex, std::try_to_lock);
+    if (!archive.owns_lock()) {
+      bool spool = false;
+      {
+        std::lock_guard lock(spool_mutex);
+        if (spool_bytes + blob.size <= options.spool_limit) {
+          spool_bytes += blob.size;
+          spool = true;
+        }
+      }
+      if (spool) {
+        auto fetched = client.fetch_blob(repo, blob, layout->blob_path(blob.digest));
+        std::lock_guard lock(spool_mutex);
+        if (!fetched) {
+          spool_bytes -= blob.size;
+          return fetched;
+        }
+        spooled.push_back(blob);
+        return {};
+      }
+      std::uint64_t ahead = std::min<std::uint64_t>(blob.size, k_read_ahead);
+      bool reserved = false;
+      {
+        std::lock_guard lock(spool_mutex);
+        if (read_ahead_bytes + ahead <= k_read_ahead_total) {
+          read_ahead_bytes += ahead;
+          reserved = true;
+        }
+      }
+      if (reserved) return read_ahead(archive, client, repo, blob, ahead);
+      archive.lock();
+    }
+    return stream_locked(client, repo, blob);
+  };
+
+  auto pulled = pull_images(*refs, *layout, pool, pull, progress);
   if (!pulled) return tl::unexpected(pulled.error());
+  std::lock_guard archive(archive_mutex);
+  auto w = drain_locked();
   if (!w) return tl::unexpected(w.error());
-  if (blobs_written != blob_total) {
+  if (!writer || blobs_written != blob_total) {
     return failure(fmt::format("internal error: {} of {} blobs reached the bundle", blobs_written, blob_total));
   }
   w = writer->close();
@@ -261,6 +352,7 @@ Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& poo
   PackResult result;
   result.archive_bytes = fs::file_size(options.output);
   result.bytes_pulled = pulled->bytes_pulled;
+  result.stored_frames = writer->stored_frames();
   result.blobs = blob_total;
   result.manifest = std::move(manifest);
   return result;

@@ -36,10 +36,13 @@ struct PackOptions {
   std::string sign_key_pem;         ///< when set, the bundle is signed
   PullOptions pull;
   std::filesystem::path since;      ///< base bundle for a delta, or empty
-  std::filesystem::path work_dir;   ///< staging area; default: beside the output
-  /// Layers are already gzip- or zstd-compressed, so a fast level costs almost no size.
+  std::filesystem::path work_dir;   ///< staging area (manifests, spooled blobs); default: beside the output
+  /// For the data that compresses at all (layers are compressed already and get stored).
   int zstd_level = 1;
   int zstd_threads = 0;             ///< zstd worker threads; 0: one per hardware thread
+  /// Blobs pulled while another streams into the archive wait on disk, up to this many bytes;
+  /// beyond it pulls wait for the archive. 0 streams strictly one blob at a time.
+  std::uint64_t spool_limit = 0;
   std::string created_by;
 };
 
@@ -48,6 +51,7 @@ struct PackResult {
   std::uint64_t archive_bytes = 0;
   std::uint64_t bytes_pulled = 0;
   std::size_t blobs = 0;
+  std::size_t stored_frames = 0;  ///< zstd frames stored raw (they did not compress)
 };
 
 Result<PackResult> pack_bundle(const BundleContents& contents, RegistryPool& pool, const PackOptions& options,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "airgap/bundle_archive.hpp"
+#include "airgap/hash_worker.hpp"
 #include "airgap/signing.hpp"
 #include "util/image_ref.hpp"
 #include "util/sha256.hpp"
@@ -15,12 +16,6 @@ constexpr std::uint64_t k_max_small_file = 64ull * 1024 * 1024;
 constexpr std::uint64_t k_max_kept_json = 256ull * 1024 * 1024;
 constexpr std::uint64_t k_max_kept_manifests = 256ull * 1024 * 1024;
 constexpr std::string_view k_blob_dir = "images/blobs/sha256/";
-
-struct FileCloser {
-  void operator()(std::FILE* f) const {
-    if (f) std::fclose(f);
-  }
-};
 
 Result<std::string> read_small(ArchiveReader& reader, const ArchiveEntry& entry, std::uint64_t limit) {
   if (entry.size > limit) return input_error(entry.path + " is larger than " + std::to_string(limit) + " bytes");
@@ -38,7 +33,8 @@ Result<std::string> read_small(ArchiveReader& reader, const ArchiveEntry& entry,
 /// (or, in a delta bundle, listed as omitted), using the manifests kept while streaming.
 Result<void> check_images(const BundleManifest& manifest, const std::string& index_text,
                           const std::map<std::string, std::string>& json_blobs,
-                          const std::map<std::string, std::uint64_t>& blobs) {
+                          const std::map<std::string, std::uint64_t>& blobs,
+                          std::map<std::string, Descriptor>& roots) {
   std::vector<std::string> problems;
   nlohmann::json index = nlohmann::json::parse(index_text, nullptr, false);
   if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array()) {
@@ -96,6 +92,7 @@ Result<void> check_images(const BundleManifest& manifest, const std::string& ind
       continue;
     }
     walk(*d, img.source, 0);
+    roots[img.source] = *d;
   }
   if (problems.empty()) return {};
   std::string all = "the image closure is incomplete:";
@@ -155,16 +152,17 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
   auto listed = parse_checksums(*checksums_text);
   if (!listed) return tl::unexpected(listed.error().with_context(name));
 
-  if (!options.extract_to.empty()) {
-    std::filesystem::create_directories(options.extract_to, ec);
-    if (ec) return failure("creating " + options.extract_to.string() + ": " + ec.message());
-  }
   progress.phase("verify", listed->size(), archive_size);
   std::set<std::string> seen;
-  std::map<std::string, std::string> json_blobs;
+  std::map<std::string, std::string>& json_blobs = out.json_blobs;
+  std::map<std::string, std::uint64_t> data_offsets;  // blob digest -> uncompressed offset
   std::uint64_t kept = 0;
   std::uint64_t kept_manifests = 0;
   std::string index_text;
+  // Entries are hashed on a thread of its own while this one decodes; their digests are
+  // compared once all are read (still before anything is trusted).
+  HashWorker hasher;
+  std::vector<std::pair<std::string, std::string>> hashed;  // path, listed hex, in hashing order
   for (;;) {
     auto entry = reader.next();
     if (!entry) return tl::unexpected(entry.error());
@@ -186,39 +184,26 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
       kept_manifests += e.size;
       if (kept_manifests > k_max_kept_manifests) return bad("the rendered manifests exceed 256 MiB");
     }
-    std::unique_ptr<std::FILE, FileCloser> out_file;
-    std::filesystem::path target;
-    if (!options.extract_to.empty()) {
-      target = options.extract_to / e.path;
-      std::filesystem::create_directories(target.parent_path(), ec);
-      out_file.reset(std::fopen(target.c_str(), "wbx"));
-      if (!out_file) return failure("cannot create " + target.string());
-    }
-    Sha256 hash;
     std::string small;
     std::uint64_t size = 0;
     auto r = reader.read([&](std::string_view chunk) -> Result<void> {
-      hash.update(chunk);
+      hasher.update(chunk);
       size += chunk.size();
       progress.advance(chunk.size());
       if ((keep && small.size() < k_max_manifest_size) || keep_whole) small.append(chunk);
-      if (out_file && std::fwrite(chunk.data(), 1, chunk.size(), out_file.get()) != chunk.size()) {
-        return failure("writing " + target.string() + " failed (disk full?)");
-      }
       return {};
     });
     if (!r) return tl::unexpected(r.error());
-    if (out_file && std::fflush(out_file.get()) != 0) return failure("writing " + target.string() + " failed");
-    std::string hex = hash.hex();
-    if (hex != expected->second) {
-      return bad("entry \"" + e.path + "\" does not match checksums.txt (tampered or corrupted)");
-    }
+    hasher.end_entry();
+    hashed.emplace_back(e.path, expected->second);
     if (is_blob) {
+      // The content must hash to the listed value (checked below), so the name must be that value.
       std::string digest = "sha256:" + e.path.substr(k_blob_dir.size());
-      if (!is_valid_digest(digest) || digest_hex(digest) != hex) {
+      if (!is_valid_digest(digest) || digest_hex(digest) != expected->second) {
         return bad("blob \"" + e.path + "\" is not named by its sha256");
       }
       out.blobs[digest] = size;
+      data_offsets[digest] = e.data_offset;
       // Manifests and configs are JSON; keep them to check the image closure afterwards.
       if (keep && !small.empty() && small.front() == '{') {
         kept += small.size();
@@ -234,7 +219,17 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
     out.bytes += size;
     progress.item(e.path, size, "verified");
   }
+  std::vector<std::string> digests = hasher.finish();
+  for (std::size_t i = 0; i < hashed.size(); ++i) {
+    if (i >= digests.size() || digests[i] != hashed[i].second) {
+      return bad("entry \"" + hashed[i].first + "\" does not match checksums.txt (tampered or corrupted)");
+    }
+  }
   progress.phase_done();
+  for (const auto& [digest, offset] : data_offsets) {
+    FrameStart frame = frame_containing(reader.frames(), offset);
+    out.locations[digest] = BlobLocation{frame, offset - frame.uncompressed};
+  }
   std::string missing;
   std::size_t count = 0;
   for (const auto& [path, hex] : *listed) {
@@ -253,7 +248,7 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
   for (const auto& a : out.manifest.addons) {
     if (!listed->count(a.path)) return bad("add-on " + a.name + ": " + a.path + " is not in the bundle");
   }
-  auto closure = check_images(out.manifest, index_text, json_blobs, out.blobs);
+  auto closure = check_images(out.manifest, index_text, json_blobs, out.blobs, out.roots);
   if (!closure) return tl::unexpected(closure.error().with_context(name));
   return out;
 }

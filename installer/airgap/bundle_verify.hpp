@@ -1,7 +1,8 @@
 #pragma once
 // Reads a bundle once, front to back: bundle.yaml, the signature and checksums.txt
-// first, then every other entry hashed while it streams (and, for load, written
-// under a directory). Nothing is trusted until the whole archive has been checked.
+// first, then every other entry hashed while it streams, nothing written anywhere.
+// Nothing is trusted until the whole archive has been checked. The result says where
+// each blob's data lies in the file, so load can push it straight from the bundle.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -9,17 +10,24 @@
 #include <string>
 
 #include "airgap/bundle_manifest.hpp"
+#include "airgap/zstd_frames.hpp"
 #include "airgap/progress.hpp"
 
 namespace aiplat::airgap {
 
 struct VerifyOptions {
   std::string public_key_pem;         ///< when set, a valid signature is required
-  std::filesystem::path extract_to;   ///< when set, files are written under it (must be empty)
   bool keep_manifests = false;        ///< keep the manifests/ entries in memory (install from a bundle)
 };
 
 enum class SignatureState { absent, unchecked, valid };
+
+/// Where a blob's data lies in the bundle file: decode from `frame`, skip `skip` bytes.
+/// aiplat starts a frame at every entry's data, so `skip` is 0 for the bundles it packs.
+struct BlobLocation {
+  FrameStart frame;
+  std::uint64_t skip = 0;
+};
 
 struct VerifiedBundle {
   BundleManifest manifest;
@@ -29,9 +37,12 @@ struct VerifiedBundle {
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> blobs;  ///< images/blobs/sha256/* by digest, with sizes
   std::map<std::string, std::string> manifests;  ///< manifests/* path -> text, with keep_manifests
+  std::map<std::string, BlobLocation> locations;  ///< of every blob, by digest
+  std::map<std::string, std::string> json_blobs;  ///< image manifests and configs, by digest
+  std::map<std::string, Descriptor> roots;        ///< images/index.json entry of each image, by source
 };
 
-/// Verifies `file`; on success with extract_to set, that directory holds the checked content.
+/// Verifies `file`.
 Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const VerifyOptions& options,
                                      Progress& progress);
 

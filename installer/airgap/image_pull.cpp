@@ -155,10 +155,11 @@ Result<PullResult> pull_images(const std::vector<ImageReference>& refs, OciLayou
   progress.phase("pull", jobs.size(), total);
   ok = run_parallel(jobs.size(), options.parallel, [&](std::size_t i) -> Result<void> {
     const Job& job = jobs[i];
-    auto fetched = pool.get(job.registry).fetch_blob(job.repo, job.blob, layout.blob_path(job.blob.digest));
+    RegistryClient& client = pool.get(job.registry);
+    auto fetched = options.transfer ? options.transfer(client, job.repo, job.blob)
+                                    : client.fetch_blob(job.repo, job.blob, layout.blob_path(job.blob.digest));
     if (!fetched) return tl::unexpected(fetched.error());
     progress.item(job.blob.digest, job.blob.size, "pulled");
-    if (options.on_fetched) return options.on_fetched(job.blob);
     return {};
   });
   progress.phase_done();
@@ -166,7 +167,7 @@ Result<PullResult> pull_images(const std::vector<ImageReference>& refs, OciLayou
   return result;
 }
 
-Result<ImageGraph> walk_image(const OciLayout& layout, const Descriptor& root) {
+Result<ImageGraph> walk_image(const ImageStore& layout, const Descriptor& root) {
   ImageGraph graph;
   std::set<std::string> seen;
   // Depth-first, children pushed before their parent so a registry never sees a dangling reference.

@@ -25,8 +25,8 @@ struct PullOptions {
   /// Called once manifests are resolved and index.json written, before blobs move: the
   /// inventory and the blobs about to be fetched. An error stops the pull.
   std::function<Result<void>(const PullResult& planned, const std::vector<Descriptor>& fetching)> before_fetch;
-  /// Called from a worker thread as each fetched blob lands in the layout.
-  std::function<Result<void>(const Descriptor& blob)> on_fetched;
+  /// Moves one blob, on a worker thread; when unset, the blob is fetched into the layout.
+  std::function<Result<void>(RegistryClient& client, const std::string& repo, const Descriptor& blob)> transfer;
 };
 
 struct PulledImage {
@@ -54,7 +54,7 @@ struct ImageGraph {
   std::vector<Descriptor> blobs;    ///< configs and layers, each once
 };
 
-/// Walks an image in a layout; a blob may be missing from the layout (delta bundles).
-Result<ImageGraph> walk_image(const OciLayout& layout, const Descriptor& root);
+/// Walks an image in a layout or bundle; a blob may be missing (delta bundles).
+Result<ImageGraph> walk_image(const ImageStore& layout, const Descriptor& root);
 
 }  // namespace aiplat::airgap

@@ -14,7 +14,7 @@ struct Walked {
   ImageGraph graph;
 };
 
-Result<std::vector<Walked>> walk_all(const OciLayout& layout, const std::vector<PushItem>& items) {
+Result<std::vector<Walked>> walk_all(const ImageStore& layout, const std::vector<PushItem>& items) {
   std::vector<Walked> out;
   for (const PushItem& item : items) {
     auto g = walk_image(layout, item.root);
@@ -27,7 +27,7 @@ Result<std::vector<Walked>> walk_all(const OciLayout& layout, const std::vector<
 }  // namespace
 
 Result<std::map<std::string, std::string>> locate_absent_blobs(
-    const OciLayout& layout, const std::vector<PushItem>& items, const std::set<std::string>& absent,
+    const ImageStore& layout, const std::vector<PushItem>& items, const std::set<std::string>& absent,
     const std::vector<std::string>& candidates, RegistryClient& target, int parallel) {
   auto walked = walk_all(layout, items);
   if (!walked) return tl::unexpected(walked.error());
@@ -85,7 +85,7 @@ Result<std::map<std::string, std::string>> locate_absent_blobs(
   return homes;
 }
 
-Result<PushSummary> push_images(const OciLayout& layout, const std::vector<PushItem>& items, RegistryClient& target,
+Result<PushSummary> push_images(const ImageStore& layout, const std::vector<PushItem>& items, RegistryClient& target,
                                 const PushOptions& options, Progress& progress) {
   auto walked = walk_all(layout, items);
   if (!walked) return tl::unexpected(walked.error());
@@ -141,7 +141,7 @@ Result<PushSummary> push_images(const OciLayout& layout, const std::vector<PushI
   auto run_wave = [&](const std::vector<Job>& jobs) {
     return run_parallel(jobs.size(), options.parallel, [&](std::size_t i) -> Result<void> {
       const Job& job = jobs[i];
-      auto r = target.push_blob(job.repo, job.blob, layout.blob_path(job.blob.digest), job.mount_from);
+      auto r = target.push_blob(job.repo, job.blob, layout.blob_opener(job.blob), job.mount_from);
       if (!r) return tl::unexpected(r.error());
       count(*r, job);
       return {};

@@ -1,5 +1,5 @@
 #pragma once
-// Pushes images from an OCI layout into one registry: every distinct blob once
+// Pushes images from an OCI layout or a verified bundle into one registry: every distinct blob once
 // (HEAD to skip what is there), the same blob in further repositories by
 // cross-repository mount, then manifests children-first, in parallel.
 #include <map>
@@ -41,15 +41,15 @@ struct PushSummary {
   std::uint64_t bytes_pushed = 0;
 };
 
-/// Pushes `items` from `layout` through `target`.
-Result<PushSummary> push_images(const OciLayout& layout, const std::vector<PushItem>& items, RegistryClient& target,
+/// Pushes `items` from `layout` (a layout or a bundle) through `target`.
+Result<PushSummary> push_images(const ImageStore& layout, const std::vector<PushItem>& items, RegistryClient& target,
                                 const PushOptions& options, Progress& progress);
 
 /// For a delta bundle, before anything is pushed: finds each absent blob in the target registry,
 /// in the repository that needs it or in one of `candidates` (then it will be mounted). Lists every
 /// blob that is nowhere, at once.
 Result<std::map<std::string, std::string>> locate_absent_blobs(
-    const OciLayout& layout, const std::vector<PushItem>& items, const std::set<std::string>& absent,
+    const ImageStore& layout, const std::vector<PushItem>& items, const std::set<std::string>& absent,
     const std::vector<std::string>& candidates, RegistryClient& target, int parallel);
 
 }  // namespace aiplat::airgap

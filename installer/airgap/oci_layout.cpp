@@ -154,4 +154,8 @@ Result<Manifest> OciLayout::read_manifest(const Descriptor& descriptor) const {
   return m;
 }
 
+BlobOpener OciLayout::blob_opener(const Descriptor& blob) const {
+  return file_blob_opener(blob_path(blob.digest), blob.size);
+}
+
 }  // namespace aiplat::airgap

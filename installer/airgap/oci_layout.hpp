@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "airgap/image_store.hpp"
 #include "airgap/oci.hpp"
 #include "util/error.hpp"
 
@@ -15,7 +16,7 @@ namespace aiplat::airgap {
 
 inline constexpr std::string_view k_ref_name_annotation = "org.opencontainers.image.ref.name";
 
-class OciLayout {
+class OciLayout final : public ImageStore {
  public:
   /// Opens `dir` as a layout, creating `oci-layout` and `blobs/sha256` when missing.
   static Result<OciLayout> create(const std::filesystem::path& dir);
@@ -24,7 +25,7 @@ class OciLayout {
 
   [[nodiscard]] const std::filesystem::path& dir() const { return m_dir; }
   [[nodiscard]] std::filesystem::path blob_path(const std::string& digest) const;
-  [[nodiscard]] bool has_blob(const std::string& digest) const;
+  [[nodiscard]] bool has_blob(const std::string& digest) const override;
   /// Stores a small blob (a manifest or config) from memory; returns its digest.
   Result<std::string> put_blob(std::string_view content);
   /// Reads a blob of at most `max_size` bytes and checks its digest.
@@ -41,7 +42,8 @@ class OciLayout {
   /// Writes index.json atomically.
   Result<void> save_index() const;
   /// A manifest of the layout with its media type.
-  Result<Manifest> read_manifest(const Descriptor& descriptor) const;
+  Result<Manifest> read_manifest(const Descriptor& descriptor) const override;
+  [[nodiscard]] BlobOpener blob_opener(const Descriptor& blob) const override;
 
  private:
   explicit OciLayout(std::filesystem::path dir) : m_dir(std::move(dir)) {}

@@ -149,64 +149,65 @@ Result<void> RegistryClient::fetch_blob(const std::string& repo, const Descripto
                                         const std::filesystem::path& dest) {
   std::filesystem::path part = dest;
   part += ".part";
-  std::string what = "blob " + m_registry + "/" + repo + "@" + blob.digest;
   File file(std::fopen(part.c_str(), "wb"));
   if (!file) return failure("cannot write " + part.string());
-  std::unique_ptr<Sha256> hash = std::make_unique<Sha256>();
-  std::uint64_t received = 0;
+  auto fetched = fetch_blob(repo, blob, [&](std::string_view chunk) -> Result<void> {
+    if (std::fwrite(chunk.data(), 1, chunk.size(), file.get()) != chunk.size()) {
+      return failure("writing " + part.string() + " failed (disk full?)");
+    }
+    return {};
+  });
+  bool write_ok = std::fflush(file.get()) == 0;
+  file.reset();
+  std::error_code ec;
+  if (fetched && !write_ok) fetched = failure("writing " + part.string() + " failed (disk full?)");
+  if (fetched) std::filesystem::rename(part, dest, ec);
+  if (fetched && ec) fetched = failure("renaming " + part.string() + ": " + ec.message());
+  if (!fetched) std::filesystem::remove(part, ec);
+  return fetched;
+}
+
+Result<void> RegistryClient::fetch_blob(const std::string& repo, const Descriptor& blob,
+                                        const std::function<Result<void>(std::string_view)>& sink) {
+  std::string what = "blob " + m_registry + "/" + repo + "@" + blob.digest;
+  Sha256 hash;
+  std::uint64_t delivered = 0;  // bytes hashed and handed to the sink, over all attempts
+  std::uint64_t position = 0;   // bytes of the current attempt's body
   bool too_long = false;
-  std::uint64_t reported = 0;
-  auto rewind = [&] {
-    file.reset(std::fopen(part.c_str(), "wb"));
-    hash = std::make_unique<Sha256>();
-    received = 0;
-  };
+  std::optional<Error> sink_error;
   HttpRequest request;
   request.url = url("/v2/" + repo + "/blobs/" + blob.digest);
   request.follow_redirects = true;
+  request.on_data_only_on_success = true;
   request.on_data = [&](std::string_view chunk) {
-    if (!file) return false;
-    received += chunk.size();
-    if (received > blob.size) {
+    std::uint64_t end = position + chunk.size();
+    if (end > blob.size) {
       too_long = true;
       return false;
     }
-    hash->update(chunk);
-    if (std::fwrite(chunk.data(), 1, chunk.size(), file.get()) != chunk.size()) return false;
-    if (m_progress && received > reported) {
-      m_progress->advance(received - reported);
-      reported = received;
+    if (end > delivered) {
+      // A retried request sends the start again: skip what the sink already has.
+      std::string_view fresh = chunk.substr(static_cast<std::size_t>(delivered > position ? delivered - position : 0));
+      hash.update(fresh);
+      if (auto r = sink(fresh); !r) {
+        sink_error = r.error();
+        return false;
+      }
+      delivered += fresh.size();
+      if (m_progress) m_progress->advance(fresh.size());
     }
+    position = end;
     return true;
   };
-  // Counting progress again after a retry would overshoot; only report past the furthest point.
-  HttpResponse response = send(request, repo_scope(repo, false), rewind);
-  bool write_ok = file && std::fflush(file.get()) == 0;
-  file.reset();
-  auto fail = [&](Error e) {
-    std::filesystem::remove(part);
-    return tl::unexpected(std::move(e));
-  };
-  if (too_long) return fail(Error{ErrorKind::failed, what + ": more data than the " + std::to_string(blob.size) + " bytes its descriptor gives"});
-  if (!response.ok() || response.status != 200) {
-    if (response.ok()) {
-      std::ifstream in(part);
-      response.body.assign(std::istreambuf_iterator<char>(in), {});
-    }
-    return fail(http_error(what, response));
+  HttpResponse response = send(request, repo_scope(repo, false), [&] { position = 0; });
+  if (sink_error) return tl::unexpected(*sink_error);
+  if (too_long) return failure(what + ": more data than the " + std::to_string(blob.size) + " bytes its descriptor gives");
+  if (!response.ok() || response.status != 200) return tl::unexpected(http_error(what, response));
+  if (delivered != blob.size) {
+    return failure(what + ": got " + std::to_string(delivered) + " bytes, descriptor says " + std::to_string(blob.size));
   }
-  if (!write_ok) return fail(Error{ErrorKind::failed, "writing " + part.string() + " failed (disk full?)"});
-  if (received != blob.size) {
-    return fail(Error{ErrorKind::failed, what + ": got " + std::to_string(received) + " bytes, descriptor says " +
-                                             std::to_string(blob.size)});
-  }
-  std::string digest = "sha256:" + hash->hex();
-  if (digest != blob.digest) {
-    return fail(Error{ErrorKind::failed, what + ": content has digest " + digest + " (tampered or corrupted)"});
-  }
-  std::error_code ec;
-  std::filesystem::rename(part, dest, ec);
-  if (ec) return fail(Error{ErrorKind::failed, "renaming " + part.string() + ": " + ec.message()});
+  std::string digest = "sha256:" + hash.hex();
+  if (digest != blob.digest) return failure(what + ": content has digest " + digest + " (tampered or corrupted)");
   return {};
 }
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "airgap/credentials.hpp"
+#include "airgap/image_store.hpp"
 #include "airgap/oci.hpp"
 #include "airgap/progress.hpp"
 #include "util/error.hpp"
@@ -59,8 +60,17 @@ class RegistryClient {
   Result<bool> blob_exists(const std::string& repo, const std::string& digest);
   /// Streams a blob into `dest` (written as dest + ".part", renamed once the digest and size match).
   Result<void> fetch_blob(const std::string& repo, const Descriptor& blob, const std::filesystem::path& dest);
+  /// Streams a blob to `sink`, checking its size and digest on the way; the caller must not
+  /// trust what it got unless this succeeds. After a retried request the bytes already
+  /// delivered are not delivered again (they are re-read and hashed, so the digest covers
+  /// exactly what the sink saw). A sink error stops the transfer.
+  Result<void> fetch_blob(const std::string& repo, const Descriptor& blob,
+                          const std::function<Result<void>(std::string_view)>& sink);
   /// Pushes the blob in file `src` unless present; tries a mount from `mount_from` first when given.
   Result<BlobPush> push_blob(const std::string& repo, const Descriptor& blob, const std::filesystem::path& src,
+                             const std::string& mount_from = {});
+  /// Pushes a blob read through `src` (from a layout or straight from a bundle).
+  Result<BlobPush> push_blob(const std::string& repo, const Descriptor& blob, const BlobOpener& src,
                              const std::string& mount_from = {});
   /// Repositories the registry lists in /v2/_catalog.
   Result<std::vector<std::string>> catalog();
@@ -78,9 +88,9 @@ class RegistryClient {
   Result<std::string> fetch_token(const Challenge& challenge, const std::string& scope);
   std::string auth_header(const std::string& scope);
   Error http_error(const std::string& what, const HttpResponse& response) const;
-  Result<BlobPush> push_once(const std::string& repo, const Descriptor& blob, const std::filesystem::path& src,
+  Result<BlobPush> push_once(const std::string& repo, const Descriptor& blob, const BlobOpener& src,
                              const std::string& mount_from);
-  Result<void> upload_chunks(const std::string& what, const Descriptor& blob, const std::filesystem::path& src,
+  Result<void> upload_chunks(const std::string& what, const Descriptor& blob, const BlobOpener& src,
                              std::string& location, const std::string& scope);
   std::string url(const std::string& path) const;
   std::string absolute(const std::string& location) const;

@@ -8,44 +8,52 @@
 namespace aiplat::airgap {
 namespace {
 
-struct FileCloser {
-  void operator()(std::FILE* f) const {
-    if (f) std::fclose(f);
-  }
-};
-
-/// Reads [offset, offset + length) of a file as a request body; restartable.
+/// Feeds [offset, offset + length) of a blob to an upload; restartable.
 class RangeReader {
  public:
-  RangeReader(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t length, Progress* progress)
-      : m_file(std::fopen(path.c_str(), "rb")), m_offset(offset), m_length(length), m_progress(progress) {
+  RangeReader(BlobOpener open, std::uint64_t offset, std::uint64_t length, Progress* progress)
+      : m_open(std::move(open)), m_offset(offset), m_length(length), m_progress(progress) {
     rewind();
   }
-  [[nodiscard]] bool ok() const { return m_file != nullptr; }
+  /// Why the last read failed, or empty.
+  [[nodiscard]] const std::string& error() const { return m_error; }
   void rewind() {
-    if (m_file) std::fseek(m_file.get(), static_cast<long>(m_offset), SEEK_SET);
     m_sent = 0;
+    auto opened = m_open(m_offset);
+    if (opened) {
+      m_stream = std::move(*opened);
+      m_error.clear();
+    } else {
+      m_stream.reset();
+      m_error = opened.error().message;
+    }
   }
   std::size_t read(char* buffer, std::size_t size) {
-    std::uint64_t left = m_length - m_sent;
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, size));
-    if (want == 0 || !m_file) return 0;
-    std::size_t n = std::fread(buffer, 1, want, m_file.get());
-    m_sent += n;
+    if (!m_stream) return HttpRequest::k_abort_body;
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(m_length - m_sent, size));
+    if (want == 0) return 0;
+    auto n = m_stream->read(buffer, want);
+    if (!n || *n == 0) {
+      m_error = n ? "the blob ended early" : n.error().message;
+      return HttpRequest::k_abort_body;  // never send a short or unverified body
+    }
+    m_sent += *n;
     if (m_progress && m_sent > m_reported) {
       m_progress->advance(m_sent - m_reported);
       m_reported = m_sent;
     }
-    return n;
+    return *n;
   }
 
  private:
-  std::unique_ptr<std::FILE, FileCloser> m_file;
+  BlobOpener m_open;
+  std::unique_ptr<BlobStream> m_stream;
   std::uint64_t m_offset;
   std::uint64_t m_length;
   std::uint64_t m_sent = 0;
   std::uint64_t m_reported = 0;  // never count the same bytes twice after a retry
   Progress* m_progress;
+  std::string m_error;
 };
 
 std::string with_query(const std::string& location, const std::string& query) {
@@ -67,6 +75,11 @@ long long range_end(const std::string& range) {
 
 Result<BlobPush> RegistryClient::push_blob(const std::string& repo, const Descriptor& blob,
                                            const std::filesystem::path& src, const std::string& mount_from) {
+  return push_blob(repo, blob, file_blob_opener(src, blob.size), mount_from);
+}
+
+Result<BlobPush> RegistryClient::push_blob(const std::string& repo, const Descriptor& blob, const BlobOpener& src,
+                                           const std::string& mount_from) {
   // An upload session can vanish when the registry restarts; start over a few times.
   Result<BlobPush> result;
   for (int round = 1; round <= 3; ++round) {
@@ -77,8 +90,8 @@ Result<BlobPush> RegistryClient::push_blob(const std::string& repo, const Descri
   return result;
 }
 
-Result<BlobPush> RegistryClient::push_once(const std::string& repo, const Descriptor& blob,
-                                           const std::filesystem::path& src, const std::string& mount_from) {
+Result<BlobPush> RegistryClient::push_once(const std::string& repo, const Descriptor& blob, const BlobOpener& src,
+                                           const std::string& mount_from) {
   std::string what = "pushing blob " + blob.digest + " to " + m_registry + "/" + repo;
   auto present = blob_exists(repo, blob.digest);
   if (!present) return tl::unexpected(present.error());
@@ -113,7 +126,7 @@ Result<BlobPush> RegistryClient::push_once(const std::string& repo, const Descri
   }
 
   auto reader = std::make_shared<RangeReader>(src, 0, blob.size, m_progress);
-  if (!reader->ok()) return failure(what + ": cannot read " + src.string());
+  if (!reader->error().empty()) return failure(what + ": " + reader->error());
   HttpRequest put;
   put.method = "PUT";
   put.url = with_query(location, "digest=" + blob.digest);
@@ -121,19 +134,20 @@ Result<BlobPush> RegistryClient::push_once(const std::string& repo, const Descri
   put.body_reader = [reader](char* buffer, std::size_t size) { return reader->read(buffer, size); };
   put.body_size = blob.size;
   HttpResponse done = send(put, scope, [reader] { reader->rewind(); });
+  if (!reader->error().empty()) return failure(what + ": " + reader->error());
   if (!done.ok() || done.status != 201) return tl::unexpected(http_error(what, done));
   return BlobPush::pushed;
 }
 
-Result<void> RegistryClient::upload_chunks(const std::string& what, const Descriptor& blob,
-                                           const std::filesystem::path& src, std::string& location,
+Result<void> RegistryClient::upload_chunks(const std::string& what, const Descriptor& blob, const BlobOpener& src,
+                                           std::string& location,
                                            const std::string& scope) {
   std::uint64_t offset = 0;
   int failures = 0;
   while (offset < blob.size) {
     std::uint64_t length = std::min<std::uint64_t>(m_options.chunk_size, blob.size - offset);
     auto reader = std::make_shared<RangeReader>(src, offset, length, m_progress);
-    if (!reader->ok()) return failure(what + ": cannot read " + src.string());
+    if (!reader->error().empty()) return failure(what + ": " + reader->error());
     HttpRequest patch;
     patch.method = "PATCH";
     patch.url = location;
@@ -143,6 +157,7 @@ Result<void> RegistryClient::upload_chunks(const std::string& what, const Descri
     patch.body_size = length;
     // One attempt: after a failure the registry may hold part of the chunk, so ask it where to resume.
     HttpResponse sent = send(patch, scope, [reader] { reader->rewind(); }, 1);
+    if (!reader->error().empty()) return failure(what + ": " + reader->error());
     if (sent.ok() && sent.status == 202) {
       if (std::string next = sent.header("location"); !next.empty()) location = absolute(next);
       long long end = range_end(sent.header("range"));

@@ -129,7 +129,6 @@ void add_load(CLI::App& airgap, CliContext& ctx) {
     std::string file;
     std::string registry;
     std::string key;
-    std::string work_dir;
     RegistryFlags reg;
   };
   auto f = std::make_shared<Flags>();
@@ -137,7 +136,6 @@ void add_load(CLI::App& airgap, CliContext& ctx) {
   cmd->add_option("file", f->file, "The *.aiplat.tar.zst bundle")->required();
   cmd->add_option("--registry", f->registry, "Target registry, host[:port]")->required();
   cmd->add_option("--key", f->key, "PEM public key; the bundle must carry a valid signature from it");
-  cmd->add_option("--work-dir", f->work_dir, "Where the bundle is unpacked while loading (default: temp dir)");
   f->reg.add_to(*cmd);
   cmd->callback([&ctx, f] {
     ctx.action = [&ctx, f]() -> Result<int> {
@@ -145,7 +143,6 @@ void add_load(CLI::App& airgap, CliContext& ctx) {
       if (!format) return tl::unexpected(format.error());
       airgap::LoadOptions options;
       options.registry = f->registry;
-      options.work_dir = f->work_dir;
       options.parallel = f->reg.parallel;
       if (!f->key.empty()) {
         auto text = read_text_file(f->key, "--key");

@@ -42,11 +42,16 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  /// Streams the request body instead of `body`: fills the buffer, returns bytes written (0 at end).
+  /// What body_reader returns to abort the request (the body could not be read or failed a check).
+  static constexpr std::size_t k_abort_body = static_cast<std::size_t>(-1);
+  /// Streams the request body instead of `body`: fills the buffer, returns bytes written (0 at
+  /// end) or k_abort_body.
   std::function<std::size_t(char* buffer, std::size_t size)> body_reader;
   std::optional<std::uint64_t> body_size;  ///< with body_reader, when known
   /// Streams the response body instead of collecting it; return false to abort.
   std::function<bool(std::string_view chunk)> on_data;
+  /// With on_data: only a 2xx response's body is streamed; others are collected in `body`.
+  bool on_data_only_on_success = false;
   const TlsConfig* tls = nullptr;
   std::string proxy;  ///< "proxy-url" of a kubeconfig, or empty
   std::chrono::milliseconds timeout{0};  ///< whole request; 0 means none

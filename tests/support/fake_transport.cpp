@@ -75,7 +75,8 @@ HttpResponse FakeTransport::send(const HttpRequest& request) {
                                   R"(","code":404})");
   }
   HttpResponse response = handler(request);
-  if (request.on_data && response.ok()) {
+  bool success = response.status >= 200 && response.status < 300;
+  if (request.on_data && response.ok() && (success || !request.on_data_only_on_success)) {
     request.on_data(response.body);
     response.body.clear();
   }

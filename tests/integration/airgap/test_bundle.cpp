@@ -32,7 +32,6 @@ Result<airgap::LoadResult> load(AirgapEnv& env, const std::string& bundle, const
   airgap::LoadOptions options;
   options.registry = env.target->host();
   options.public_key_pem = key;
-  options.work_dir = env.dir.path;
   return airgap::load_bundle(bundle, pool, options, quiet);
 }
 
@@ -77,6 +76,73 @@ TEST(Bundle, PackVerifyLoadRoundTripIsReadBackBySkopeo) {
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->push.blobs_pushed, 0u);
   EXPECT_EQ(again->push.bytes_pushed, 0u);
+}
+
+TEST(Bundle, StreamedAndSpooledPacksHoldTheSameContentAndLoadInPlace) {
+  AirgapEnv env;
+  ASSERT_TRUE(env.source && env.target);
+  airgap::BundleContents contents;
+  contents.images = env.images;
+  airgap::RegistryPool pool(env.access(), nullptr);
+  airgap::NullProgress quiet;
+  std::vector<std::string> digests;
+  for (std::uint64_t spool : {std::uint64_t{0}, std::uint64_t{1} << 30}) {
+    // One blob at a time straight into the archive, or pulls in parallel spooling while it is busy.
+    airgap::PackOptions options;
+    options.output = env.dir.path + "/spool-" + std::to_string(spool) + ".aiplat.tar.zst";
+    options.spool_limit = spool;
+    options.pull.parallel = 4;
+    auto packed = airgap::pack_bundle(contents, pool, options, quiet);
+    ASSERT_TRUE(packed) << packed.error().message;
+    EXPECT_GT(packed->stored_frames, 0u) << "random layers are stored, not compressed";
+    auto verified = airgap::verify_bundle(options.output, {}, quiet);
+    ASSERT_TRUE(verified) << verified.error().message;
+    digests.push_back(verified->manifest_digest);
+    for (const auto& [digest, where] : verified->locations) EXPECT_EQ(where.skip, 0u) << digest;
+    // Nothing was left in the staging area, and stock tar reads the archive.
+    for (const auto& e : fs::directory_iterator(env.dir.path)) {
+      EXPECT_EQ(e.path().filename().string().find(".work-"), std::string::npos) << e.path();
+    }
+    ProcessResult listed = run_tool({"tar", "--zstd", "-tf", options.output.string()});
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_NE(listed.out.find("images/blobs/sha256/"), std::string::npos);
+  }
+  EXPECT_EQ(digests[0], digests[1]) << "the same images make the same bundle.yaml";
+  auto loaded = load(env, env.dir.path + "/spool-0.aiplat.tar.zst");
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  for (const auto& img : loaded->push.images) {
+    ProcessResult r = run_tool({"skopeo", "inspect", "--tls-verify=false", "docker://" + by_digest(img.target)});
+    EXPECT_EQ(r.exit_code, 0) << img.target << ": " << r.err;
+  }
+}
+
+TEST(Bundle, LayersLargerThanTheReadAheadWindowStreamWhileOthersWait) {
+  // Blobs above 8 MiB overflow a waiting pull's read-ahead buffer: it then takes the archive
+  // and streams the rest; the bundle must hold every byte once, in place for load.
+  AirgapEnv env;
+  ASSERT_TRUE(env.source && env.target);
+  fs::create_directories(env.dir.path + "/big");
+  auto layout = airgap::OciLayout::create(env.dir.path + "/big");
+  ASSERT_TRUE(layout);
+  const std::string reg = env.source->host();
+  build_image(*layout, {"big/one", "1", {}, {{11, 9u << 20}, {12, 10u << 20}, {13, 9u << 20}}}, reg);
+  build_image(*layout, {"big/two", "1", {}, {{11, 9u << 20}, {14, 12u << 20}}}, reg);
+  seed_registry(*layout, reg);
+  airgap::BundleContents contents;
+  contents.images = {reg + "/big/one:1", reg + "/big/two:1"};
+  airgap::PackOptions options;
+  options.output = env.dir.path + "/big.aiplat.tar.zst";
+  options.pull.parallel = 4;
+  airgap::RegistryPool pool(env.access(), nullptr);
+  airgap::NullProgress quiet;
+  auto packed = airgap::pack_bundle(contents, pool, options, quiet);
+  ASSERT_TRUE(packed) << packed.error().message;
+  EXPECT_EQ(packed->stored_frames, 4u) << "the four random layers are stored raw";
+  auto verified = airgap::verify_bundle(options.output, {}, quiet);
+  ASSERT_TRUE(verified) << verified.error().message;
+  auto loaded = load(env, options.output.string());
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->push.blobs_pushed, 6u) << "4 distinct layers and 2 configs, each pushed once";
 }
 
 TEST(Bundle, PlatformFilterKeepsOnlyThatPlatformAndRewritesTheIndex) {

@@ -56,7 +56,7 @@ TEST(AirgapCli, KeygenPackVerifyLoadWithSignatureAndImageMap) {
   EXPECT_NE(verify.out.find("signature: valid"), std::string::npos) << verify.out;
 
   ProcessResult load = run_aiplat({"-o", "json", "airgap", "load", bundle, "--registry", env.target->host(), "--key",
-                                   d + "/site.pub", "--insecure-registry", env.target->host(), "--work-dir", d});
+                                   d + "/site.pub", "--insecure-registry", env.target->host()});
   ASSERT_EQ(load.exit_code, 0) << load.err;
   auto events = ndjson(load.out);
   ASSERT_FALSE(events.empty());
@@ -75,7 +75,7 @@ TEST(AirgapCli, KeygenPackVerifyLoadWithSignatureAndImageMap) {
 
   // Plain text: "source -> target@digest" lines on stdout.
   ProcessResult again = run_aiplat({"airgap", "load", bundle, "--registry", env.target->host(), "--insecure-registry",
-                                    env.target->host(), "--work-dir", d});
+                                    env.target->host()});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find(env.images[0] + " -> " + env.target->host() + "/app/one:1.0@sha256:"), std::string::npos)
       << again.out;

@@ -287,7 +287,7 @@ TEST(AirgapInstall, PackFromProfileVerifyLoadAndInstallFromTheBundle) {
 
   // Load into B; A goes away: the install talks only to B and the API server.
   ProcessResult load = aiplat({"airgap", "load", bundle, "--registry", reg_b, "--key", d + "/site.pub",
-                               "--insecure-registry", reg_b, "--work-dir", d});
+                               "--insecure-registry", reg_b});
   ASSERT_EQ(load.exit_code, 0) << load.err;
   (*a)->kill_now();
   ProcessResult installed = install(bundle, "airgap-test", *sim);

@@ -37,7 +37,7 @@ TEST(Resume, RegistryKilledMidPushThenRestartedResumesAndSkipsWhatIsThere) {
   auto target = RegistryProcess::start(spec, env.dir.path);
   ASSERT_TRUE(target) << target.error().message;
   const std::string host = (*target)->host();
-  airgap::LoadOptions options{host, "", env.dir.path, 1};
+  airgap::LoadOptions options{host, "", 1};
 
   {
     airgap::RegistryAccess access = plain_access({host}, 2);

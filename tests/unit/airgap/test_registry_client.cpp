@@ -3,6 +3,7 @@
 
 #include "airgap/registry_client.hpp"
 #include "support/fake_transport.hpp"
+#include "util/sha256.hpp"
 
 namespace aiplat::airgap {
 namespace {
@@ -117,6 +118,63 @@ TEST(RegistryClient, ManifestWithTheWrongDigestIsRefused) {
   auto m = client.get_manifest("r", "sha256:" + std::string(64, 'e'));
   ASSERT_FALSE(m);
   EXPECT_NE(m.error().message.find("tampered"), std::string::npos) << m.error().message;
+}
+
+TEST(RegistryClient, StreamedBlobRetriedMidwayReachesTheSinkExactlyOnce) {
+  std::string blob(300000, '\0');
+  for (std::size_t i = 0; i < blob.size(); ++i) blob[i] = static_cast<char>((i * 7919) % 251);
+  Descriptor d{"application/octet-stream", "sha256:" + sha256_hex(blob), blob.size(), std::nullopt, {}};
+  auto fake = std::make_shared<FakeTransport>();
+  int calls = 0;
+  fake->on("GET", "/v2/r/blobs/.*", [&](const HttpRequest& request) {
+    HttpResponse r;
+    if (++calls == 1) {
+      // The first attempt delivers a third of the body, then the connection drops.
+      r.status = 200;
+      EXPECT_TRUE(request.on_data(std::string_view(blob).substr(0, 100000)));
+      r.error = TransportError::reset;
+      r.error_message = "connection reset";
+      return r;
+    }
+    r.status = 200;
+    r.body = blob;
+    return r;
+  });
+  RegistryClient client(fake, "reg.example", fast(), std::nullopt);
+  std::string got;
+  auto fetched = client.fetch_blob("r", d, [&](std::string_view chunk) -> Result<void> {
+    got.append(chunk);
+    return {};
+  });
+  ASSERT_TRUE(fetched) << fetched.error().message;
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(got, blob) << "the retried start must not be delivered twice";
+}
+
+TEST(RegistryClient, StreamedBlobWithTheWrongDigestOrAnErrorBodyFails) {
+  std::string blob = "layer bytes";
+  Descriptor d{"application/octet-stream", "sha256:" + std::string(64, 'a'), blob.size(), std::nullopt, {}};
+  auto fake = std::make_shared<FakeTransport>();
+  fake->reply("GET", "/v2/r/blobs/.*", 200, blob, "application/octet-stream");
+  RegistryClient client(fake, "reg.example", fast(), std::nullopt);
+  std::string got;
+  auto sink = [&](std::string_view chunk) -> Result<void> {
+    got.append(chunk);
+    return {};
+  };
+  auto fetched = client.fetch_blob("r", d, sink);
+  ASSERT_FALSE(fetched);
+  EXPECT_NE(fetched.error().message.find("tampered or corrupted"), std::string::npos) << fetched.error().message;
+
+  // An error response's body never reaches the sink (it would land in the bundle).
+  auto fake2 = std::make_shared<FakeTransport>();
+  fake2->reply("GET", "/v2/r/blobs/.*", 404, R"({"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]})");
+  RegistryClient client2(fake2, "reg.example", fast(), std::nullopt);
+  got.clear();
+  auto missing = client2.fetch_blob("r", d, sink);
+  ASSERT_FALSE(missing);
+  EXPECT_TRUE(got.empty()) << got;
+  EXPECT_NE(missing.error().message.find("BLOB_UNKNOWN"), std::string::npos) << missing.error().message;
 }
 
 }  // namespace
