@@ -4,8 +4,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -17,14 +15,6 @@ namespace {
 
 namespace fsys = std::filesystem;
 constexpr auto k_pull_timeout = std::chrono::minutes(5);
-
-std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string expected_hex(const catalog::Source& source) {
   if (source.digest.starts_with("sha256:")) return source.digest.substr(7);
@@ -62,9 +52,9 @@ Result<PulledChart> pull_chart(const catalog::Source& source, const RenderOption
   const std::string want = expected_hex(source);
   const std::string what = fmt::format("chart {} {} from {}", source.chart, source.version, source.repo);
 
-  if (std::optional<std::string> bytes = read_whole(archive)) {
+  if (std::optional<std::string> bytes = read_cached_file(archive)) {
     std::string hex = sha256_hex(*bytes);
-    std::optional<std::string> seen = read_whole(recorded);
+    std::optional<std::string> seen = read_cached_file(recorded);
     bool intact = want.empty() ? (seen && *seen == hex) : hex == want;
     if (intact) return PulledChart{archive, hex};
     std::error_code ec;
@@ -116,7 +106,7 @@ Result<PulledChart> pull_chart(const catalog::Source& source, const RenderOption
     if (e.path().extension() == ".tgz") pulled = e.path().string();
   }
   if (pulled.empty()) return failure(fmt::format("helm pull of {} wrote no .tgz into {}", what, work));
-  std::optional<std::string> bytes = read_whole(pulled);
+  std::optional<std::string> bytes = read_cached_file(pulled);
   if (!bytes) return failure(fmt::format("cannot read {}", pulled));
   std::string hex = sha256_hex(*bytes);
   if (!want.empty() && hex != want) {

@@ -1,11 +1,10 @@
 #include "render/parsed_cache.hpp"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "render/source_cache.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 
@@ -18,14 +17,6 @@ namespace {
 
 // Bump when the entry format or what parse_manifests yields changes within one aiplat version.
 constexpr const char* k_format = "aiplat parsed-objects 1";
-
-std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -43,7 +34,7 @@ std::string ParsedCache::key(const std::vector<std::string>& parts) {
 
 std::optional<std::vector<Json>> ParsedCache::get(const std::string& key) const {
   const std::string file = path(key);
-  std::optional<std::string> bytes = read_whole(file);
+  std::optional<std::string> bytes = read_cached_file(file);
   if (!bytes) return std::nullopt;
   // "<sha256 hex of the body>\n<body: the objects as one CBOR array>"
   std::optional<std::vector<Json>> objects;

@@ -12,13 +12,6 @@
 namespace aiplat::render {
 namespace {
 
-std::optional<std::string> read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string strip_scheme(std::string_view url) {
   std::size_t p = url.find("://");
@@ -27,10 +20,18 @@ std::string strip_scheme(std::string_view url) {
 
 }  // namespace
 
+std::optional<std::string> read_cached_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 std::string SourceCache::blob_path(const std::string& hex) const { return m_dir + "/sources/sha256/" + hex; }
 
 std::optional<std::string> SourceCache::get(const std::string& hex) const {
-  std::optional<std::string> content = read_whole(blob_path(hex));
+  std::optional<std::string> content = read_cached_file(blob_path(hex));
   if (!content) return std::nullopt;
   if (sha256_hex(*content) != hex) {
     std::error_code ec;
@@ -48,7 +49,7 @@ Result<void> SourceCache::put(const std::string& hex, std::string_view content) 
 }
 
 std::string SourceCache::last_digest_of(const std::string& url) const {
-  std::optional<std::string> hex = read_whole(m_dir + "/sources/urls/" + sha256_hex(url));
+  std::optional<std::string> hex = read_cached_file(m_dir + "/sources/urls/" + sha256_hex(url));
   if (!hex || hex->size() != 64) return {};
   return *hex;
 }

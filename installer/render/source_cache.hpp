@@ -34,6 +34,9 @@ class SourceCache {
   std::string m_dir;
 };
 
+/// The whole file at `path`, or nullopt when it cannot be read (a cache miss, not an error).
+std::optional<std::string> read_cached_file(const std::string& path);
+
 /// The mirror rule: "https://host/path" -> "<mirror>/host/path" (and "oci://host/path" ->
 /// "oci://<mirror host and path>/host/path"). An empty mirror leaves the URL alone.
 std::string mirrored_url(const std::string& url, const std::string& mirror);
