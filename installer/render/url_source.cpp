@@ -33,11 +33,20 @@ Result<std::string> download(HttpTransport& http, const std::string& url) {
   return std::move(response.body);
 }
 
+// The parsed-cache key of a url source: its content alone, whatever the URL.
+std::vector<std::string> url_key(const std::string& hex) { return {"url", hex}; }
+
 }  // namespace
 
 Result<SourceOutput> render_url_source(const catalog::Source& source, const RenderOptions& options) {
   const SourceCache cache(options.cache_dir);
   const bool pinned = source.sha256 != "unknown" && !source.sha256.empty();
+  // A pinned source parsed before needs neither its file read nor hashed again.
+  if (pinned) {
+    if (auto hit = ParsedCache(options.cache_dir).get(ParsedCache::key(url_key(source.sha256)))) {
+      return SourceOutput{"url:" + source.url, source.sha256, std::move(*hit)};
+    }
+  }
   const std::string fetch_url = mirrored_url(source.url, options.source_mirror);
   std::optional<std::string> content;
   std::string hex;
@@ -82,7 +91,7 @@ Result<SourceOutput> render_url_source(const catalog::Source& source, const Rend
     }
   }
   // Keyed by the content alone: the same bytes parse to the same objects whatever their URL.
-  Result<std::vector<Json>> objects = parse_cached(options.cache_dir, {"url", hex}, [&]() {
+  Result<std::vector<Json>> objects = parse_cached(options.cache_dir, url_key(hex), [&]() {
     return parse_manifests(*content, source.url);
   });
   if (!objects) return tl::unexpected(objects.error().with_context(source.at.where()));

@@ -26,6 +26,14 @@ nlohmann::json skopeo_inspect(const std::string& ref, bool raw = false) {
   return nlohmann::json::parse(r.out, nullptr, false);
 }
 
+/// skopeo (the referee) reads every pushed image back from the target registry by digest.
+void expect_skopeo_reads_every_image(const std::vector<airgap::PushedImage>& images) {
+  for (const auto& img : images) {
+    ProcessResult r = run_tool({"skopeo", "inspect", "--tls-verify=false", "docker://" + by_digest(img.target)});
+    EXPECT_EQ(r.exit_code, 0) << img.target << ": " << r.err;
+  }
+}
+
 Result<airgap::LoadResult> load(AirgapEnv& env, const std::string& bundle, const std::string& key = {}) {
   airgap::RegistryPool pool(env.access(), nullptr);
   airgap::NullProgress quiet;
@@ -110,10 +118,7 @@ TEST(Bundle, StreamedAndSpooledPacksHoldTheSameContentAndLoadInPlace) {
   EXPECT_EQ(digests[0], digests[1]) << "the same images make the same bundle.yaml";
   auto loaded = load(env, env.dir.path + "/spool-0.aiplat.tar.zst");
   ASSERT_TRUE(loaded) << loaded.error().message;
-  for (const auto& img : loaded->push.images) {
-    ProcessResult r = run_tool({"skopeo", "inspect", "--tls-verify=false", "docker://" + by_digest(img.target)});
-    EXPECT_EQ(r.exit_code, 0) << img.target << ": " << r.err;
-  }
+  expect_skopeo_reads_every_image(loaded->push.images);
 }
 
 TEST(Bundle, LayersLargerThanTheReadAheadWindowStreamWhileOthersWait) {
@@ -196,10 +201,7 @@ TEST(Bundle, DeltaLeavesOutBaseBlobsAndNeedsTheBaseLoadedFirst) {
   ASSERT_TRUE(load(env, base));
   auto loaded = load(env, delta);
   ASSERT_TRUE(loaded) << loaded.error().message;
-  for (const auto& img : loaded->push.images) {
-    ProcessResult copy = run_tool({"skopeo", "inspect", "--tls-verify=false", "docker://" + by_digest(img.target)});
-    EXPECT_EQ(copy.exit_code, 0) << img.target << ": " << copy.err;
-  }
+  expect_skopeo_reads_every_image(loaded->push.images);
 }
 
 TEST(Bundle, SignatureIsCosignStyleAndOpensslVerifiesIt) {

@@ -54,6 +54,20 @@ TEST_F(UrlSourceTest, PinnedDownloadIsCheckedCachedAndReused) {
   EXPECT_TRUE(log_stream.str().empty()) << log_stream.str();
 }
 
+TEST_F(UrlSourceTest, PinnedSourceParsedBeforeIsNeitherReadNorFetched) {
+  http->reply("GET", "/rel/m.yaml", 200, k_body, "text/yaml");
+  const std::string sha = sha256_hex(k_body);
+  Result<SourceOutput> first = render_url_source(url_source("https://up.test/rel/m.yaml", sha), options());
+  ASSERT_TRUE(first) << first.error().message;
+  std::filesystem::remove(cache.path + "/sources/sha256/" + sha);
+  Result<SourceOutput> again = render_url_source(url_source("https://up.test/rel/m.yaml", sha), options());
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(http->count("GET", ".*"), 1) << "the parsed objects of a pinned digest are enough";
+  EXPECT_EQ(again->objects, first->objects);
+  EXPECT_EQ(again->sha256, sha);
+  EXPECT_EQ(again->id, first->id);
+}
+
 TEST_F(UrlSourceTest, CorruptCacheEntryIsFetchedAgain) {
   http->reply("GET", "/m.yaml", 200, k_body);
   const std::string sha = sha256_hex(k_body);
