@@ -1,9 +1,10 @@
 #pragma once
 // The images of a verified bundle, read in place for pushing: manifests from what
 // verification kept in memory, each blob decoded from its own zstd frame, any number
-// at once (one reader each). Nothing is unpacked to disk. A blob read whole is hashed
-// again and refused before its last byte leaves, should the file have changed since
-// it was verified.
+// at once (one reader each). Nothing is unpacked to disk. Should the file have changed
+// since it was verified, a blob is refused before its last byte leaves: its file's
+// identity no longer matches, or (when verification could not vouch for the identity)
+// it no longer hashes to its digest.
 #include <filesystem>
 
 #include "airgap/bundle_verify.hpp"

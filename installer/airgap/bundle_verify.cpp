@@ -1,10 +1,13 @@
 #include "airgap/bundle_verify.hpp"
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include "airgap/bundle_archive.hpp"
-#include "airgap/hash_worker.hpp"
+#include "airgap/entry_hash_pool.hpp"
 #include "airgap/signing.hpp"
 #include "util/image_ref.hpp"
 #include "util/sha256.hpp"
@@ -16,6 +19,7 @@ constexpr std::uint64_t k_max_small_file = 64ull * 1024 * 1024;
 constexpr std::uint64_t k_max_kept_json = 256ull * 1024 * 1024;
 constexpr std::uint64_t k_max_kept_manifests = 256ull * 1024 * 1024;
 constexpr std::string_view k_blob_dir = "images/blobs/sha256/";
+constexpr std::uint64_t k_min_offloaded = 256 * 1024;  // smaller ones are hashed on this thread
 
 Result<std::string> read_small(ArchiveReader& reader, const ArchiveEntry& entry, std::uint64_t limit) {
   if (entry.size > limit) return input_error(entry.path + " is larger than " + std::to_string(limit) + " bytes");
@@ -106,9 +110,10 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
                                      Progress& progress) {
   std::string name = file.string();
   auto bad = [&](const std::string& why) { return input_error(name + ": " + why); };
-  std::error_code ec;
-  std::uint64_t archive_size = std::filesystem::file_size(file, ec);
-  if (ec) return bad("cannot read: " + ec.message());
+  auto started = std::chrono::system_clock::now();
+  std::optional<FileIdentity> before = identity_of(file);
+  if (!before) return bad(std::string("cannot read: ") + std::strerror(errno));
+  std::uint64_t archive_size = before->size;
   auto opened = ArchiveReader::open(file);
   if (!opened) return tl::unexpected(opened.error());
   ArchiveReader& reader = *opened;
@@ -159,10 +164,16 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
   std::uint64_t kept = 0;
   std::uint64_t kept_manifests = 0;
   std::string index_text;
-  // Entries are hashed on a thread of its own while this one decodes; their digests are
-  // compared once all are read (still before anything is trusted).
-  HashWorker hasher;
-  std::vector<std::pair<std::string, std::string>> hashed;  // path, listed hex, in hashing order
+  // Large entries go to idle hashing threads that read them from the file themselves; this
+  // thread hashes the rest. Digests are compared once all are read (still before anything
+  // is trusted).
+  EntryHashPool pool(file, EntryHashPool::default_threads());
+  struct Hashed {
+    std::string path;
+    std::string listed;  // hex from checksums.txt
+    std::string actual;  // hex, unless the pool hashed it
+  };
+  std::vector<Hashed> hashed;
   for (;;) {
     auto entry = reader.next();
     if (!entry) return tl::unexpected(entry.error());
@@ -186,16 +197,30 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
     }
     std::string small;
     std::uint64_t size = 0;
+    Sha256 sha;
+    bool first_chunk = true;
+    bool offloaded = false;
     auto r = reader.read([&](std::string_view chunk) -> Result<void> {
-      hasher.update(chunk);
+      if (first_chunk) {
+        // The frame holding the entry's data is known once its first byte is decoded.
+        first_chunk = false;
+        FrameStart frame = frame_containing(reader.frames(), e.data_offset);
+        if (e.size >= k_min_offloaded && frame.uncompressed == e.data_offset) {
+          offloaded = pool.offer(hashed.size(), frame, e.size);
+        }
+      }
+      if (!offloaded) sha.update(chunk);
       size += chunk.size();
       progress.advance(chunk.size());
       if ((keep && small.size() < k_max_manifest_size) || keep_whole) small.append(chunk);
       return {};
     });
     if (!r) return tl::unexpected(r.error());
-    hasher.end_entry();
-    hashed.emplace_back(e.path, expected->second);
+    if (size != e.size) {
+      return bad("entry \"" + e.path + "\" holds " + std::to_string(size) + " bytes, its header says " +
+                 std::to_string(e.size) + " (truncated?)");
+    }
+    hashed.push_back({e.path, expected->second, offloaded ? std::string() : sha.hex()});
     if (is_blob) {
       // The content must hash to the listed value (checked below), so the name must be that value.
       std::string digest = "sha256:" + e.path.substr(k_blob_dir.size());
@@ -219,13 +244,20 @@ Result<VerifiedBundle> verify_bundle(const std::filesystem::path& file, const Ve
     out.bytes += size;
     progress.item(e.path, size, "verified");
   }
-  std::vector<std::string> digests = hasher.finish();
+  auto offloaded = pool.finish();
+  if (!offloaded) return tl::unexpected(offloaded.error());
   for (std::size_t i = 0; i < hashed.size(); ++i) {
-    if (i >= digests.size() || digests[i] != hashed[i].second) {
-      return bad("entry \"" + hashed[i].first + "\" does not match checksums.txt (tampered or corrupted)");
+    Hashed& h = hashed[i];
+    if (auto it = offloaded->find(i); it != offloaded->end()) h.actual = it->second;
+    if (h.actual != h.listed) {
+      return bad("entry \"" + h.path + "\" does not match checksums.txt (tampered or corrupted)");
     }
   }
   progress.phase_done();
+  if (identity_of(file) != before) {
+    return bad("the file changed while it was being verified (is it still being copied?); run again once it is complete");
+  }
+  if (settled(*before, started)) out.settled_identity = before;
   for (const auto& [digest, offset] : data_offsets) {
     FrameStart frame = frame_containing(reader.frames(), offset);
     out.locations[digest] = BlobLocation{frame, offset - frame.uncompressed};

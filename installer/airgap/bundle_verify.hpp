@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "airgap/bundle_manifest.hpp"
 #include "airgap/zstd_frames.hpp"
 #include "airgap/progress.hpp"
+#include "util/file_identity.hpp"
 
 namespace aiplat::airgap {
 
@@ -40,6 +42,10 @@ struct VerifiedBundle {
   std::map<std::string, BlobLocation> locations;  ///< of every blob, by digest
   std::map<std::string, std::string> json_blobs;  ///< image manifests and configs, by digest
   std::map<std::string, Descriptor> roots;        ///< images/index.json entry of each image, by source
+  /// The file's identity while it was verified, when it had settled before (see
+  /// util/file_identity.hpp). Load then trusts a blob whose file still has this identity
+  /// instead of hashing it again; without it, every blob read whole is hashed again.
+  std::optional<FileIdentity> settled_identity;
 };
 
 /// Verifies `file`.

@@ -1,5 +1,6 @@
 #include "airgap/image_push.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -147,6 +148,8 @@ Result<PushSummary> push_images(const ImageStore& layout, const std::vector<Push
       return {};
     });
   };
+  // Largest first, so the last transfers in flight are short ones and the pool ends together.
+  std::stable_sort(first.begin(), first.end(), [](const Job& a, const Job& b) { return a.blob.size > b.blob.size; });
   progress.phase("push", first.size() + mounts.size(), total);
   auto ok = run_wave(first);
   if (ok) ok = run_wave(mounts);

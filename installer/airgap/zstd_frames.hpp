@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "airgap/async_writer.hpp"
 #include "util/error.hpp"
+#include "util/file_identity.hpp"
 
 namespace aiplat::airgap {
 
@@ -73,6 +75,8 @@ class ZstdFrameReader {
   Result<std::size_t> read(char* buffer, std::size_t size);
   /// Every frame started so far, in order.
   [[nodiscard]] const std::vector<FrameStart>& frames() const { return m_frames; }
+  /// The open file's identity now (nullopt if fstat fails).
+  [[nodiscard]] std::optional<FileIdentity> identity() const { return identity_of(m_fd); }
 
  private:
   ZstdFrameReader() = default;

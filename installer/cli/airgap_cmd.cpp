@@ -20,6 +20,9 @@ void RegistryFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--parallel", parallel, "Blob transfers in flight at once")->check(CLI::Range(1, 64));
   cmd.add_option("--retries", retries, "Retries per request on 429, 5xx and dropped connections")
       ->check(CLI::Range(0, 20));
+  cmd.add_option("--chunk-size", chunk_mib,
+                 "Push blobs larger than this many MiB in resumable chunks of this size (default 16)")
+      ->check(CLI::Range(1, 4096));
 }
 
 Result<airgap::RegistryAccess> RegistryFlags::access(CliContext& ctx, const std::string& credentials_for) const {
@@ -41,6 +44,7 @@ Result<airgap::RegistryAccess> RegistryFlags::access(CliContext& ctx, const std:
   access.insecure.insert(insecure.begin(), insecure.end());
   access.ca_file = ca_file;
   access.max_attempts = retries + 1;
+  if (chunk_mib > 0) access.chunk_size = static_cast<std::uint64_t>(chunk_mib) * 1024 * 1024;
   return access;
 }
 

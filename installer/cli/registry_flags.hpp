@@ -21,6 +21,7 @@ struct RegistryFlags {
   std::string ca_file;
   int parallel = 8;
   int retries = 5;
+  int chunk_mib = 0;  ///< 0: the default of airgap::RegistryAccess
 
   void add_to(CLI::App& cmd);
   /// Builds the access settings; explicit credentials go to `credentials_for`.

@@ -1,6 +1,8 @@
 // Every way a bundle can be damaged or forged is refused by load with a clear message,
 // before anything is pushed: the target registry's catalog stays empty.
+#include <chrono>
 #include <fstream>
+#include <thread>
 #include <tuple>
 
 #include <gtest/gtest.h>
@@ -180,14 +182,18 @@ TEST_F(Tampering, WrongRegistryCredentials) {
   EXPECT_TRUE(ok) << ok.error().message;
 }
 
-TEST_F(Tampering, BlobChangedAfterVerificationIsNeverCommitted) {
-  // Load reads blobs from the bundle after verifying it; a blob edited in between (a byte of a
-  // raw-stored frame, so the zstd data stays valid) is hashed again and its upload aborted.
+/// Verifies a copy of the good bundle (after `settle` has passed, if any), then edits one byte
+/// of its largest blob in place (in a raw-stored frame, so the zstd data stays valid) and
+/// pushes that blob: the upload must be aborted and nothing committed.
+void expect_late_change_refused(AirgapEnv& env, const std::string& good, std::chrono::milliseconds settle,
+                                bool expect_settled) {
   std::string copy = env.dir.path + "/late.aiplat.tar.zst";
-  fs::copy_file(good, copy);
+  fs::copy_file(good, copy, fs::copy_options::overwrite_existing);
+  std::this_thread::sleep_for(settle);
   airgap::NullProgress quiet;
   auto verified = airgap::verify_bundle(copy, {}, quiet);
   ASSERT_TRUE(verified) << verified.error().message;
+  EXPECT_EQ(verified->settled_identity.has_value(), expect_settled);
   std::string digest;
   std::uint64_t size = 0;
   for (const auto& [d, s] : verified->blobs) {
@@ -216,6 +222,18 @@ TEST_F(Tampering, BlobChangedAfterVerificationIsNeverCommitted) {
   auto there = target.blob_exists("late/blob", digest);
   ASSERT_TRUE(there);
   EXPECT_FALSE(*there);
+}
+
+TEST_F(Tampering, BlobChangedAfterVerifyingAFreshFileFailsItsSecondHash) {
+  // A file written moments ago cannot be vouched for by its timestamps: each blob is hashed again.
+  expect_late_change_refused(env, good, std::chrono::milliseconds(0), false);
+}
+
+TEST_F(Tampering, BlobChangedAfterVerifyingASettledFileIsCaughtByItsIdentity) {
+  // A file older than the racy window is trusted while its inode, size, mtime and ctime stay
+  // the same; the in-place edit changes mtime and ctime, so the push still stops.
+  auto settle = std::chrono::duration_cast<std::chrono::milliseconds>(k_racy_window) + std::chrono::milliseconds(300);
+  expect_late_change_refused(env, good, settle, true);
 }
 
 }  // namespace
