@@ -21,7 +21,7 @@ void RegistryFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--retries", retries, "Retries per request on 429, 5xx and dropped connections")
       ->check(CLI::Range(0, 20));
   cmd.add_option("--chunk-size", chunk_mib,
-                 "Push blobs larger than this many MiB in resumable chunks of this size (default 16)")
+                 "Push blobs larger than this many MiB in resumable chunks of this size (default 64)")
       ->check(CLI::Range(1, 4096));
 }
 
