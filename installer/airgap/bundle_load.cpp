@@ -28,6 +28,9 @@ Result<LoadResult> load_bundle(const fs::path& file, RegistryPool& pool, const L
   auto verified = verify_bundle(file, verify, progress);
   if (!verified) return tl::unexpected(verified.error());
   BundleImageStore store(file, *verified);
+  if (!verified->settled_identity) {
+    progress.note(file.string() + " changed moments before it was verified, so each blob is hashed again as it is pushed");
+  }
 
   std::vector<PushItem> items;
   std::map<std::string, std::string> targets;  // repo:tag -> source

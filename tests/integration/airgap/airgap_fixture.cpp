@@ -18,16 +18,6 @@ namespace aiplat::testing {
 namespace fs = std::filesystem;
 using airgap::Descriptor;
 
-TempDir::TempDir() {
-  char pattern[] = "/tmp/aiplat-airgap-XXXXXX";
-  path = ::mkdtemp(pattern);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path, ec);
-}
-
 namespace {
 
 /// A tar with one file of random bytes, streamed to the layout; returns its descriptor.

@@ -12,16 +12,10 @@
 #include "airgap/oci_layout.hpp"
 #include "airgap/registry_pool.hpp"
 #include "registry_process.hpp"
+#include "support/temp_dir.hpp"
 #include "util/process.hpp"
 
 namespace aiplat::testing {
-
-/// A fresh directory under /tmp, removed at the end.
-struct TempDir {
-  TempDir();
-  ~TempDir();
-  std::string path;
-};
 
 struct LayerSpec {
   std::uint64_t seed = 0;
@@ -77,7 +71,7 @@ namespace aiplat::testing {
 class AirgapEnv {
  public:
   AirgapEnv();
-  TempDir dir;
+  TempDir dir{"aiplat-airgap"};
   std::unique_ptr<RegistryProcess> source;
   std::unique_ptr<RegistryProcess> target;
   std::vector<std::string> images;  ///< references in the source registry

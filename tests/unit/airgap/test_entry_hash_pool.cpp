@@ -11,6 +11,7 @@
 
 #include "airgap/entry_hash_pool.hpp"
 #include "util/sha256.hpp"
+#include "support/temp_dir.hpp"
 
 namespace aiplat::airgap {
 namespace {
@@ -20,9 +21,6 @@ namespace fs = std::filesystem;
 class EntryHashPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "aiplat-hashpool-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir = tmpl;
     std::mt19937 rng(7);
     for (std::size_t size : {900000u, 300000u, 1u, 2500000u}) {
       std::string s(size, '\0');
@@ -48,7 +46,6 @@ class EntryHashPoolTest : public ::testing::Test {
     frames = (*reader)->frames();
     ASSERT_EQ(frames.size(), parts.size());
   }
-  void TearDown() override { fs::remove_all(dir); }
 
   /// Offers entry `i` until a thread takes it (threads start asynchronously), within 10 s.
   static bool offer_until_taken(EntryHashPool& pool, std::size_t id, FrameStart frame, std::uint64_t size) {
@@ -60,7 +57,8 @@ class EntryHashPoolTest : public ::testing::Test {
     return false;
   }
 
-  fs::path dir;
+  testing::TempDir tmp{"aiplat-hashpool"};
+  fs::path dir{tmp.path};
   fs::path file;
   std::vector<std::string> parts;
   std::vector<FrameStart> frames;

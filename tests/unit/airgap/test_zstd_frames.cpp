@@ -10,6 +10,7 @@
 
 #include "airgap/bundle_archive.hpp"
 #include "airgap/zstd_frames.hpp"
+#include "support/temp_dir.hpp"
 
 namespace aiplat::airgap {
 namespace {
@@ -18,13 +19,6 @@ namespace fs = std::filesystem;
 
 class ZstdFrames : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "aiplat-zstd-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir); }
-
   static std::string random_bytes(std::size_t n, unsigned seed) {
     std::mt19937 rng(seed);
     std::string s(n, '\0');
@@ -48,7 +42,8 @@ class ZstdFrames : public ::testing::Test {
     }
   }
 
-  fs::path dir;
+  testing::TempDir tmp{"aiplat-zstd"};
+  fs::path dir{tmp.path};
 };
 
 TEST_F(ZstdFrames, FramesStartWhereTheWriterEndedThemAndReadOnTheirOwn) {

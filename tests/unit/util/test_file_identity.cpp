@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "util/file_identity.hpp"
+#include "support/temp_dir.hpp"
 
 namespace aiplat {
 namespace {
@@ -21,14 +22,11 @@ namespace fs = std::filesystem;
 class FileIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "aiplat-identity-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir = tmpl;
     file = dir / "bundle";
     std::ofstream(file) << "0123456789";
   }
-  void TearDown() override { fs::remove_all(dir); }
-  fs::path dir;
+  testing::TempDir tmp{"aiplat-identity"};
+  fs::path dir{tmp.path};
   fs::path file;
 };
 
