@@ -1,7 +1,8 @@
-// `aiplat catalog list | show NAME[@VERSION] | lint [--strict]`.
+// `aiplat catalog list | show NAME[@VERSION] | lint [--strict [--source-mirror URL]] [--require-pinned]`.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "actions/catalog_lint.hpp"
 #include "catalog/doc_reader.hpp"
 #include "catalog/layering.hpp"
 #include "catalog/lint.hpp"
@@ -130,14 +131,47 @@ Result<int> show(CliContext& ctx, const std::string& what) {
   return 0;
 }
 
-Result<int> lint(CliContext& ctx, bool strict) {
+struct LintFlags {
+  bool strict = false;         ///< render every plan and compare the catalog with the renders
+  bool require_pinned = false; ///< unknown digests are problems, not notes
+  std::string source_mirror;
+  std::string helm;
+};
+
+/// The render comparison of --strict (actions/catalog_lint): every profile at every minor it declares.
+Result<std::vector<catalog::Problem>> render_problems(CliContext& ctx, const catalog::Catalog& cat,
+                                                      const LintFlags& flags) {
+  actions::RenderLintOptions options;
+  CatalogFiles catalog_files(ctx);
+  options.render.catalog_fs = catalog_files.fs();
+  options.render.catalog_root = catalog_files.root();
+  options.render.source_mirror = flags.source_mirror;
+  options.render.cache_dir = render::default_cache_dir(ctx.env);
+  options.render.helm = flags.helm;
+  options.render.log = ctx.log.get();
+  options.progress = [&ctx](const std::string& what) {
+    if (!ctx.global.quiet) ctx.streams.err << "rendering " << what << "\n";
+  };
+  Result<actions::RenderLintResult> result = actions::lint_renders(cat, options);
+  if (!result) return tl::unexpected(result.error());
+  ctx.streams.out << fmt::format("rendered {} plans ({} add-on renders){}\n", result->plans, result->renders,
+                                 flags.source_mirror.empty() ? "" : " through " + flags.source_mirror);
+  return result->problems;
+}
+
+Result<int> lint(CliContext& ctx, const LintFlags& flags) {
   catalog::LoadReport report = load_cli_catalog_report(ctx);
   std::vector<catalog::Problem> problems = report.problems;
   if (report.ok()) {
     std::vector<catalog::Problem> plans = catalog::check_profiles_plan(report.catalog);
     problems.insert(problems.end(), plans.begin(), plans.end());
+    if (flags.strict && plans.empty()) {
+      Result<std::vector<catalog::Problem>> rendered = render_problems(ctx, report.catalog, flags);
+      if (!rendered) return tl::unexpected(rendered.error());
+      problems.insert(problems.end(), rendered->begin(), rendered->end());
+    }
   }
-  if (strict) problems.insert(problems.end(), report.unpinned.begin(), report.unpinned.end());
+  if (flags.require_pinned) problems.insert(problems.end(), report.unpinned.begin(), report.unpinned.end());
   std::size_t versions = 0;
   for (const auto& [name, vs] : report.catalog.addons) versions += vs.size();
   for (const catalog::Problem& p : problems) ctx.streams.out << p.to_string() << "\n";
@@ -146,9 +180,9 @@ Result<int> lint(CliContext& ctx, bool strict) {
                                  versions, report.catalog.profiles.size(),
                                  problems.empty() ? "no problems" : fmt::format("{} problem{}", problems.size(),
                                                                                 problems.size() == 1 ? "" : "s"));
-  if (!strict && !report.unpinned.empty()) {
+  if (!flags.require_pinned && !report.unpinned.empty()) {
     ctx.streams.out << fmt::format("note: {} sha256/digest value{} are \"unknown\" (not pinned); "
-                                   "`aiplat catalog lint --strict` lists them\n",
+                                   "`aiplat catalog lint --require-pinned` lists them as problems\n",
                                    report.unpinned.size(), report.unpinned.size() == 1 ? "" : "s");
   }
   return problems.empty() ? 0 : 2;
@@ -167,10 +201,17 @@ void add_catalog_command(CLI::App& app, CliContext& ctx) {
   show_cmd->add_option("addon", *what, "NAME or NAME@VERSION (default: the highest version)")->required();
   show_cmd->callback([&ctx, what] { ctx.action = [&ctx, what] { return show(ctx, *what); }; });
 
-  auto strict = std::make_shared<bool>(false);
+  auto lint_flags = std::make_shared<LintFlags>();
   CLI::App* lint_cmd = cmd->add_subcommand("lint", "Validate the whole catalog; exit 2 when anything is wrong");
-  lint_cmd->add_flag("--strict", *strict, "Also report every sha256/digest that is \"unknown\"");
-  lint_cmd->callback([&ctx, strict] { ctx.action = [&ctx, strict] { return lint(ctx, *strict); }; });
+  lint_cmd->add_flag("--strict", lint_flags->strict,
+                     "Also render every profile at every minor it declares and check the catalog against the renders "
+                     "(images, value keys, readiness rules); needs the sources (internet or --source-mirror)");
+  lint_cmd->add_flag("--require-pinned", lint_flags->require_pinned,
+                     "Report every sha256/digest that is \"unknown\" as a problem");
+  lint_cmd->add_option("--source-mirror", lint_flags->source_mirror,
+                       "Prefix for upstream URLs and chart repositories (docs/render.md), for --strict");
+  lint_cmd->add_option("--helm", lint_flags->helm, "helm binary for --strict (default: helm from PATH)");
+  lint_cmd->callback([&ctx, lint_flags] { ctx.action = [&ctx, lint_flags] { return lint(ctx, *lint_flags); }; });
   for (CLI::App* sub : cmd->get_subcommands({})) sub->fallthrough();
 }
 

@@ -46,6 +46,21 @@ ImageReference rewritten(const ImageReference& used, const Listed& listed, const
   return out;
 }
 
+// Whether the image field sits in a component its operator leaves out: the field's object or an
+// enclosing one says `enabled: false` (a ClusterPolicy with `driver.enabled: false` still names the
+// driver image, which then never runs).
+bool switched_off(const Json& object, Json::json_pointer pointer) {
+  while (!pointer.empty()) {
+    pointer = pointer.parent_pointer();
+    const Json& node = object.at(pointer);
+    if (node.is_object()) {
+      auto enabled = node.find("enabled");
+      if (enabled != node.end() && enabled->is_boolean() && !enabled->get<bool>()) return true;
+    }
+  }
+  return false;
+}
+
 class ImageWalker {
  public:
   ImageWalker(const catalog::PlanStep& step, const std::string& registry) : m_step(step), m_registry(registry) {}
@@ -82,6 +97,7 @@ class ImageWalker {
     if (!object.contains(pointer) || !object.at(pointer).is_string() || object.at(pointer).get<std::string>().empty()) {
       return;
     }
+    if (switched_off(object, pointer)) return;
     Json& parent = object.at(pointer.parent_pointer());
     std::string repository = parent.is_object() ? str(parent, "/repository") : "";
     std::string version = parent.is_object() ? str(parent, "/version") : "";

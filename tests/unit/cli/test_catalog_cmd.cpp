@@ -72,13 +72,13 @@ TEST(CatalogCmd, ShowPicksTheHighestOrTheNamedVersion) {
   EXPECT_NE(typo.err.find("no add-on \"b\""), std::string::npos) << typo.err;
 }
 
-TEST(CatalogCmd, LintCleanNotesUnpinnedAndStrictFails) {
+TEST(CatalogCmd, LintCleanNotesUnpinnedAndRequirePinnedFails) {
   CatalogDir c;
   testing::CliResult clean = run_cli({"--catalog", c.dir(), "catalog", "lint"});
   EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
   EXPECT_NE(clean.out.find("1 add-ons (2 versions), 1 profiles: no problems"), std::string::npos) << clean.out;
   EXPECT_NE(clean.out.find("note: 2 sha256/digest values are \"unknown\""), std::string::npos) << clean.out;
-  testing::CliResult strict = run_cli({"--catalog", c.dir(), "catalog", "lint", "--strict"});
+  testing::CliResult strict = run_cli({"--catalog", c.dir(), "catalog", "lint", "--require-pinned"});
   EXPECT_EQ(strict.code, 2);
   EXPECT_NE(strict.out.find("addons/a/1.0.0/addon.yaml:8:30: image r/a:1 is not pinned (digest: unknown)"),
             std::string::npos)
