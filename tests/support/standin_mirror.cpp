@@ -32,9 +32,11 @@ std::string read_text(const std::string& path) {
 
 std::string standin_mirror_dir() { return std::string(AIPLAT_BINARY_DIR) + "/standin-mirror"; }
 
+std::string real_mirror_dir() { return std::string(AIPLAT_BINARY_DIR) + "/real-mirror"; }
+
 std::string standin_cache_dir(const std::string& dir) { return dir + ".cache"; }
 
-Result<void> ensure_standin_mirror(const std::string& dir) {
+Result<void> ensure_standin_mirror(const std::string& dir, MirrorContent content) {
   std::string lock_path = dir + ".lock";
   int fd = ::open(lock_path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0) return failure(fmt::format("cannot open {}: {}", lock_path, std::strerror(errno)));
@@ -54,6 +56,7 @@ Result<void> ensure_standin_mirror(const std::string& dir) {
   fsys::remove_all(standin_cache_dir(dir), ec);
   ProcessSpec spec;
   spec.argv = {script(), "generate", dir, "--aiplat", std::string(AIPLAT_BINARY_DIR) + "/aiplat"};
+  if (content == MirrorContent::standins_only) spec.argv.push_back("--standins-only");
   spec.timeout = std::chrono::minutes(10);
   auto r = make_posix_runner()->run(spec);
   if (!r) return failure("cannot run " + script() + ": " + r.error().message);

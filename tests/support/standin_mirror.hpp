@@ -18,9 +18,18 @@ std::string standin_mirror_dir();
 /// charts are pulled and parsed once per generation, not once per test. Emptied when `dir` is regenerated.
 std::string standin_cache_dir(const std::string& dir);
 
+/// Which content a generated mirror serves: stand-ins for every add-on (what the install tests run on until
+/// aiplat installs the real charts on kubesim: Helm hooks, capabilities), or the real upstream charts and
+/// release files of ../shared/upstream/mirror wherever it has them.
+enum class MirrorContent { standins_only, real_where_available };
+
+/// AIPLAT_BINARY_DIR/real-mirror: the mirror with the real upstream content.
+std::string real_mirror_dir();
+
 /// Generates the mirror for every add-on version of the built-in catalog into `dir` unless a complete
 /// one (`dir`/README is written last) newer than the aiplat binary is there; concurrent callers wait on a lock.
-Result<void> ensure_standin_mirror(const std::string& dir);
+Result<void> ensure_standin_mirror(const std::string& dir,
+                                   MirrorContent content = MirrorContent::standins_only);
 
 class StandinMirrorServer {
  public:

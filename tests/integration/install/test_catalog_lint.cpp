@@ -48,8 +48,8 @@ class CatalogLintReal : public ::testing::Test {
   void SetUp() override {
     if (!fsys::exists(k_helm)) GTEST_SKIP() << k_helm << " is missing: run scripts/setup";
     if (!fsys::exists("/usr/bin/docker-registry")) GTEST_SKIP() << "docker-registry is missing: run scripts/setup";
-    std::string dir = aiplat::testing::standin_mirror_dir();
-    auto made = aiplat::testing::ensure_standin_mirror(dir);
+    std::string dir = aiplat::testing::real_mirror_dir();
+    auto made = aiplat::testing::ensure_standin_mirror(dir, aiplat::testing::MirrorContent::real_where_available);
     ASSERT_TRUE(made) << made.error().message;
     // The lint renders the real charts only where the real mirror has them: say so, or this proves little.
     std::string readme = read(dir + "/README");
