@@ -7,7 +7,9 @@
 #include "actions/install_checks.hpp"
 #include "actions/install_steps.hpp"
 #include "conformance/runner.hpp"
+#include "phases/run_hooks.hpp"
 #include "phases/wait_ready.hpp"
+#include "render/hooks.hpp"
 
 namespace aiplat::actions {
 namespace {
@@ -50,8 +52,16 @@ class AddonPhase final : public Phase {
     record.inventory.assign(inventory.begin(), inventory.end());
     if (auto w = write(ctx, superset, record, server_dry); !w) return fail("apply", w.error());
 
-    emit("apply", "started", fmt::format("{} objects", m_addon.members.size()), static_cast<int>(m_addon.members.size()));
     ApplyAddonOptions ao = apply_options();
+    // Helm's choice: install hooks until a run of the add-on has finished once, upgrade hooks after.
+    const bool upgrade = m_addon.record && ever_installed(*m_addon.record);
+    record.installed_at = m_addon.record ? m_addon.record->installed_at : std::string();
+    if (auto pre = run_hook_event(ctx, upgrade ? render::HookEvent::pre_upgrade : render::HookEvent::pre_install, ao);
+        !pre) {
+      return fail("hooks", pre.error());
+    }
+
+    emit("apply", "started", fmt::format("{} objects", m_addon.members.size()), static_cast<int>(m_addon.members.size()));
     auto applied = apply_members(client, ctx, m_addon.members, ao, name);
     if (!applied) return fail("apply", applied.error());
     m_summary.applied = *applied;
@@ -70,11 +80,22 @@ class AddonPhase final : public Phase {
       std::string waited = fmt::format("{} objects ready", targets->size());
       if (record.rules_not_waited > 0) waited += "; " + record.readiness;
       emit("wait", "ok", waited, static_cast<int>(targets->size()), since(tw));
+    }
+    if (auto post = run_hook_event(ctx, upgrade ? render::HookEvent::post_upgrade : render::HookEvent::post_install, ao);
+        !post) {
+      return fail("hooks", post.error());
+    }
+    if (ctx.dry_run() == DryRun::none) {
       if (auto c = run_add_on_checks(record); !c) return fail("check", c.error());
     }
 
-    auto victims = prune_candidates(client, superset, m_addon.members);
+    std::vector<kube::ResourceRef> kept;
+    auto victims = prune_candidates(client, superset, m_addon.members, &kept);
     if (!victims) return fail("prune", victims.error());
+    if (!kept.empty()) {
+      emit("prune", "ok", fmt::format("{} object(s) kept (helm.sh/resource-policy: keep)", kept.size()),
+           static_cast<int>(kept.size()));
+    }
     if (!victims->empty()) {
       std::vector<std::string> names;
       for (const kube::ResourceRef& r : *victims) names.push_back(r.to_string());
@@ -100,6 +121,7 @@ class AddonPhase final : public Phase {
     for (const Json& m : m_addon.members) record.inventory.push_back(inventory_item(m));
     std::sort(record.inventory.begin(), record.inventory.end());
     record.finished_at = now_rfc3339();
+    if (record.installed_at.empty()) record.installed_at = record.finished_at;
     if (auto w = write(ctx, exact, record, server_dry); !w) return fail("record", w.error());
     m_summary.seconds = since(t0);
     m_summary.state = ctx.dry_run() == DryRun::none ? "installed" : "planned";
@@ -121,6 +143,30 @@ class AddonPhase final : public Phase {
     r.images = m_addon.rendered.images;
     r.tool = m_run.options.tooling;
     return r;
+  }
+
+  /// The add-on's hooks for `event` (phases/run_hooks), with their own events.
+  Result<void> run_hook_event(PhaseContext& ctx, render::HookEvent event, const ApplyAddonOptions& ao) {
+    const std::vector<Json>& hooks = m_addon.rendered.hooks;
+    auto due = render::hooks_for(hooks, event);
+    if (!due) return tl::unexpected(due.error());
+    if (due->empty()) return {};
+    auto t0 = std::chrono::steady_clock::now();
+    const std::string phase = render::to_string(event);
+    emit(phase, "started", fmt::format("{} hook(s)", due->size()), static_cast<int>(due->size()));
+    kube::ApplyOptions apply_options;
+    apply_options.force = ao.force;
+    apply_options.dry_run = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
+    if (auto ns = ensure_namespaces(*m_run.client, ctx, hooks, apply_options, m_addon.rendered.name); !ns) {
+      return tl::unexpected(ns.error());
+    }
+    HookRunOptions options;
+    options.force = ao.force;
+    options.timeout = ao.timeout;
+    auto ran = run_hooks(*m_run.client, ctx, hooks, event, options, m_addon.rendered.name);
+    if (!ran) return tl::unexpected(ran.error());
+    emit(phase, "ok", fmt::format("{} hook(s) ran", *ran), static_cast<int>(*ran), since(t0));
+    return {};
   }
 
   /// --wait=workloads leaves the add-on's own rules out; the record says so, never that they passed.

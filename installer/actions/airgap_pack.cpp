@@ -46,7 +46,10 @@ Result<airgap::BundleContents> bundle_contents_for_plan(const catalog::Plan& pla
     std::vector<std::string> images = pinned_closure(r.images, plan.steps[i]);
     closure.insert(images.begin(), images.end());
     addons.push_back(Json{{"name", r.name}, {"version", r.version}, {"mode", r.mode}, {"images", images}});
-    contents.addons.push_back(airgap::BundleAddon{r.name, r.version, std::move(r.objects)});
+    // Hooks travel in the same stream; their helm.sh/hook annotation sets them apart again at install.
+    std::vector<Json> objects = std::move(r.objects);
+    for (Json& h : r.hooks) objects.push_back(std::move(h));
+    contents.addons.push_back(airgap::BundleAddon{r.name, r.version, std::move(objects)});
   }
   std::vector<std::string> probes = conformance::probe_images();
   closure.insert(probes.begin(), probes.end());

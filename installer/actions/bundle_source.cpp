@@ -1,5 +1,7 @@
 #include "actions/bundle_source.hpp"
 
+#include "render/hooks.hpp"
+
 #include <set>
 
 #include <fmt/format.h>
@@ -101,8 +103,9 @@ Result<render::RenderedAddon> BundleSource::prepare(const catalog::PlanStep& ste
   if (!images) return tl::unexpected(images.error().with_context(entry.path));
   out.images = std::move(*images);
   out.crd_scopes = render::crd_scopes(out.objects);
+  out.hooks = render::set_hooks_apart(out.objects);
   out.source_digests["bundle:" + entry.path] = sha256_hex(text->second);
-  out.digest = render::objects_digest(out.objects);
+  out.digest = render::objects_digest(out.objects, out.hooks);
   return out;
 }
 

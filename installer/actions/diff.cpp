@@ -8,6 +8,7 @@
 
 #include "catalog/layering.hpp"
 #include "catalog/solver.hpp"
+#include "render/hooks.hpp"
 #include "kube/apply_tiers.hpp"
 #include "phases/apply_addon.hpp"
 #include "phases/preflight.hpp"
@@ -78,9 +79,13 @@ Result<DiffResult> run_diff(const InstallOptions& options, Logger& log) {
   std::mutex mutex;
   std::vector<std::string> errors;
   std::size_t objects = 0;
+  render::HookCounts hooks;
   for (const catalog::PlanStep& step : plan->steps) {
     auto rendered = render::render_step(step, ro);
     if (!rendered) return tl::unexpected(rendered.error().with_context("rendering " + step.name));
+    render::HookCounts counts = render::count_hooks(rendered->hooks);
+    hooks.install += counts.install;
+    hooks.set_aside += counts.set_aside;
     for (const Json& o : rendered->objects) {
       if (o.value("kind", "") != "CustomResourceDefinition") continue;
       ro.namespaced_kinds[o.value("/spec/group"_json_pointer, std::string()) + "/" +
@@ -160,6 +165,8 @@ Result<DiffResult> run_diff(const InstallOptions& options, Logger& log) {
   out.changed = r->exit_code == 1;
   out.text = r->out;
   out.objects = objects;
+  out.hooks_run = hooks.install;
+  out.hooks_set_aside = hooks.set_aside;
   return out;
 }
 

@@ -13,6 +13,8 @@ struct DiffResult {
   bool changed = false;
   std::string text;  ///< the unified diff
   std::size_t objects = 0;
+  std::size_t hooks_run = 0;        ///< Helm hooks install would run: not compared (they are re-created)
+  std::size_t hooks_set_aside = 0;  ///< delete, rollback and test hooks: never applied by install
 };
 
 /// Uses the cluster, catalog, render and force settings of `options`; writes nothing.

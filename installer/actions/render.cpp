@@ -64,11 +64,19 @@ Result<RenderPlatformResult> render_platform(const catalog::Plan& plan, const Re
   for (std::size_t i = 0; i < rendered.size(); ++i) {
     const render::RenderedAddon& addon = rendered[i];
     RenderedFolder folder{addon_folder_name(static_cast<int>(i + 1), rendered.size(), addon.name), addon.name,
-                          addon.version, addon.mode, addon.objects.size(), addon.images.size()};
+                          addon.version, addon.mode, addon.objects.size(), addon.images.size(), addon.hooks.size()};
     const std::string dir = options.out_dir + "/" + folder.folder;
     std::vector<std::string> files = object_file_names(addon.objects);
     for (std::size_t k = 0; k < files.size(); ++k) {
       if (Result<void> w = write_file_atomic(dir + "/" + files[k], to_yaml(addon.objects[k])); !w) {
+        return tl::unexpected(w.error());
+      }
+    }
+    // Hooks are not applied with the rest (a GitOps tool would apply delete and test hooks too);
+    // they are written apart, for tools that run Helm hooks themselves.
+    std::vector<std::string> hook_files = object_file_names(addon.hooks);
+    for (std::size_t k = 0; k < hook_files.size(); ++k) {
+      if (Result<void> w = write_file_atomic(dir + "/hooks/" + hook_files[k], to_yaml(addon.hooks[k])); !w) {
         return tl::unexpected(w.error());
       }
     }

@@ -29,6 +29,7 @@ struct RenderedFolder {
   std::string mode;
   std::size_t objects = 0;
   std::size_t images = 0;
+  std::size_t hooks = 0;  ///< written to <folder>/hooks/, outside the kustomization
 };
 
 struct RenderPlatformResult {

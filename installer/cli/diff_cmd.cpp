@@ -1,5 +1,6 @@
 // `aiplat diff --profile P`: kubectl diff semantics (exit 0 no changes, 1 changes, >1 error).
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "actions/diff.hpp"
 #include "catalog/layering.hpp"
@@ -43,6 +44,12 @@ Result<int> diff(CliContext& ctx, const DiffFlags& flags) {
     return result.error().kind == ErrorKind::cancelled ? 130 : 2;
   }
   ctx.streams.out << result->text;
+  if (result->hooks_run + result->hooks_set_aside > 0 && !ctx.global.quiet) {
+    // Hooks are re-created by each install (before-hook-creation), so a diff of them says nothing.
+    ctx.streams.err << fmt::format("note: {} Helm hook(s) not compared (install runs them around their add-ons); "
+                                   "{} delete, rollback or test hook(s) set aside, never applied\n",
+                                   result->hooks_run, result->hooks_set_aside);
+  }
   return result->changed ? 1 : 0;
 }
 

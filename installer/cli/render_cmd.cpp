@@ -49,17 +49,24 @@ Result<int> render_command(CliContext& ctx, const RenderFlags& flags) {
 
   Result<actions::RenderPlatformResult> result = actions::render_platform(*plan, options);
   if (!result) return tl::unexpected(result.error());
-  Table t({"FOLDER", "ADD-ON", "VERSION", "MODE", "OBJECTS", "IMAGES"});
+  Table t({"FOLDER", "ADD-ON", "VERSION", "MODE", "OBJECTS", "HOOKS", "IMAGES"});
   std::size_t objects = 0;
+  std::size_t hooks = 0;
   for (const actions::RenderedFolder& f : result->folders) {
     t.add_row({f.folder, f.name, f.version, f.mode.empty() ? "-" : f.mode, std::to_string(f.objects),
-               std::to_string(f.images)});
+               std::to_string(f.hooks), std::to_string(f.images)});
     objects += f.objects;
+    hooks += f.hooks;
   }
   if (!ctx.global.quiet) ctx.streams.out << t.render();
   ctx.streams.out << fmt::format("Rendered {} add-on{} ({} objects) for {} on Kubernetes {} into {}\n",
                                  result->folders.size(), result->folders.size() == 1 ? "" : "s", objects,
                                  plan->profile, plan->minor.to_string(), flags.out);
+  if (hooks > 0) {
+    ctx.streams.out << fmt::format("{} Helm hook{} written apart in <folder>/hooks/ (not in the kustomizations; "
+                                   "`aiplat install` runs them as Helm does)\n",
+                                   hooks, hooks == 1 ? "" : "s");
+  }
   if (flags.git) {
     if (result->changed) ctx.streams.out << "Committed " << result->commit.substr(0, 12) << "\n";
     else ctx.streams.out << "Nothing changed since the last commit; no commit made\n";

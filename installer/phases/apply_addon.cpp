@@ -9,6 +9,7 @@
 
 #include "kube/apply_tiers.hpp"
 #include "phases/wait_ready.hpp"
+#include "render/hooks.hpp"
 
 namespace aiplat {
 namespace {
@@ -58,9 +59,9 @@ std::string key_of(const Json& o) {
 
 std::string part_of_selector(const std::string& id) { return std::string(kube::k_applyset_part_of_label) + "=" + id; }
 
-/// Namespaces the members live in without bringing them: Helm charts leave the release namespace to
-/// `helm install --create-namespace`, so aiplat creates it the same way, outside the ApplySet, so that
-/// pruning an add-on never deletes a namespace that other add-ons or users share.
+}  // namespace
+
+// Helm charts leave the release namespace to `helm install --create-namespace`; aiplat does the same.
 Result<void> ensure_namespaces(kube::Client& client, PhaseContext& ctx, const std::vector<Json>& members,
                                const kube::ApplyOptions& apply_options, const std::string& addon) {
   std::set<std::string> used;
@@ -92,8 +93,6 @@ Result<void> ensure_namespaces(kube::Client& client, PhaseContext& ctx, const st
   }
   return {};
 }
-
-}  // namespace
 
 Result<bool> up_to_date(kube::Client& client, const render::RenderedAddon& rendered, const kube::ApplySetParent& parent,
                         const std::optional<InstallRecord>& record, std::string& why) {
@@ -252,7 +251,7 @@ Result<std::size_t> apply_members(kube::Client& client, PhaseContext& ctx, const
 }
 
 Result<std::vector<ResourceRef>> prune_candidates(kube::Client& client, const kube::ApplySetParent& parent,
-                                                  const std::vector<Json>& members) {
+                                                  const std::vector<Json>& members, std::vector<ResourceRef>* kept) {
   std::set<std::string> wanted;
   for (const Json& m : members) wanted.insert(key_of(m));
   auto discovery = client.discovery();
@@ -283,7 +282,12 @@ Result<std::vector<ResourceRef>> prune_candidates(kube::Client& client, const ku
       if (o.contains("/metadata/deletionTimestamp"_json_pointer) || wanted.count(key_of(group, kind, ns, name)) != 0) {
         continue;
       }
-      out.push_back(ResourceRef{GroupVersionKind{group, version, kind}, ns, name});
+      ResourceRef ref{GroupVersionKind{group, version, kind}, ns, name};
+      if (render::keeps_on_delete(o)) {
+        if (kept != nullptr) kept->push_back(ref);
+        continue;
+      }
+      out.push_back(ref);
     }
   }
   return out;

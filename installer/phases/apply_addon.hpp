@@ -42,8 +42,15 @@ Result<std::size_t> apply_members(kube::Client& client, PhaseContext& ctx, const
 
 /// Members of the set that are live but no longer rendered, found by listing every group-kind
 /// the parent (old and new) names with the part-of label; never anything without that label.
+/// Objects annotated helm.sh/resource-policy: keep are left alone, and listed in `kept` if given.
 Result<std::vector<kube::ResourceRef>> prune_candidates(kube::Client& client, const kube::ApplySetParent& parent,
-                                                        const std::vector<Json>& members);
+                                                        const std::vector<Json>& members,
+                                                        std::vector<kube::ResourceRef>* kept = nullptr);
+
+/// Creates the namespaces `objects` live in and do not bring themselves (as `helm install
+/// --create-namespace`), outside every ApplySet, so pruning an add-on never deletes a shared one.
+Result<void> ensure_namespaces(kube::Client& client, PhaseContext& ctx, const std::vector<Json>& objects,
+                               const kube::ApplyOptions& apply_options, const std::string& addon);
 
 /// Deletes `victims` (through ctx.wet); a victim already gone counts as deleted.
 Result<void> prune(kube::Client& client, PhaseContext& ctx, const std::vector<kube::ResourceRef>& victims);

@@ -22,7 +22,7 @@ Json to_json(const InstallRecord& r) {
     if (!c.reason.empty()) check["reason"] = c.reason;
     checks.push_back(check);
   }
-  return Json{{"name", r.name},         {"version", r.version},
+  Json out{{"name", r.name},         {"version", r.version},
               {"mode", r.mode},         {"profile", r.profile},
               {"state", r.state},       {"digest", r.digest},
               {"sourceDigests", r.source_digests},
@@ -30,7 +30,12 @@ Json to_json(const InstallRecord& r) {
               {"checks", checks},       {"readiness", r.readiness},
               {"readinessRulesNotWaited", r.rules_not_waited}, {"startedAt", r.started_at},
               {"finishedAt", r.finished_at}, {"tool", r.tool}};
+  // Older records have no installedAt; their readers treat an "installed" state as one.
+  if (!r.installed_at.empty()) out["installedAt"] = r.installed_at;
+  return out;
 }
+
+bool ever_installed(const InstallRecord& record) { return !record.installed_at.empty() || record.state == "installed"; }
 
 Result<InstallRecord> record_from_json(const Json& j, const std::string& where) {
   if (!j.is_object()) return failure(where + ": the install record is not a JSON object");
@@ -56,6 +61,7 @@ Result<InstallRecord> record_from_json(const Json& j, const std::string& where) 
     r.rules_not_waited = j.value("readinessRulesNotWaited", 0);
     r.started_at = j.value("startedAt", "");
     r.finished_at = j.value("finishedAt", "");
+    r.installed_at = j.value("installedAt", "");
     r.tool = j.value("tool", "");
   } catch (const Json::exception& e) {
     return failure(fmt::format("{}: the install record has a field of the wrong type: {}", where, e.what()));

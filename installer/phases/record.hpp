@@ -52,8 +52,14 @@ struct InstallRecord {
   int rules_not_waited = 0;  ///< add-on readiness rules left out by --wait=workloads
   std::string started_at;   ///< RFC 3339 UTC
   std::string finished_at;  ///< empty while applying
+  /// When a run of this add-on first finished; kept by later runs. Set means Helm's "upgrade"
+  /// hooks run next, not the "install" ones.
+  std::string installed_at;
   std::string tool;         ///< "aiplat/0.1.0"
 };
+
+/// Whether the add-on was ever installed (any run finished): hooks of the next run are upgrade hooks.
+bool ever_installed(const InstallRecord& record);
 
 Json to_json(const InstallRecord& record);
 /// Reads a record; `where` names the ConfigMap in errors.

@@ -124,6 +124,14 @@ Readiness job(const Json& live) {
   return condition_true(live, "Complete");
 }
 
+// A bare Pod (a Helm hook) has done its work once it Succeeded.
+Readiness pod(const Json& live) {
+  std::string phase = live.value("/status/phase"_json_pointer, std::string());
+  if (phase == "Succeeded") return ready("phase Succeeded");
+  if (phase == "Failed") return Readiness{State::failed, "phase Succeeded", "phase Failed"};
+  return waiting("phase Succeeded", phase.empty() ? "no phase reported" : "phase " + phase);
+}
+
 std::string dump_short(const Json& v) {
   if (v.is_null()) return "nothing";
   std::string s = v.is_string() ? v.get<std::string>() : v.dump();
@@ -146,6 +154,7 @@ Readiness builtin_readiness(const Json& live) {
   if (gvk.group == "apps" && gvk.kind == "DaemonSet") return daemon_set(live);
   if (gvk.group == "apps" && gvk.kind == "StatefulSet") return stateful_set(live);
   if (gvk.group == "batch" && gvk.kind == "Job") return job(live);
+  if (gvk.group.empty() && gvk.kind == "Pod") return pod(live);
   if (gvk.kind == "CustomResourceDefinition") return condition_true(live, "Established");
   if (gvk.kind == "APIService") return condition_true(live, "Available");
   return ready("exists");

@@ -4,6 +4,7 @@
 
 #include "render/files_source.hpp"
 #include "render/helm_source.hpp"
+#include "render/hooks.hpp"
 #include "render/images.hpp"
 #include "render/patches.hpp"
 #include "render/scope.hpp"
@@ -28,9 +29,14 @@ Result<SourceOutput> render_source(const catalog::Source& source, const catalog:
 
 }  // namespace
 
-std::string objects_digest(const std::vector<Json>& objects) {
+std::string objects_digest(const std::vector<Json>& objects, const std::vector<Json>& hooks) {
   Sha256 digest;
   for (const Json& o : objects) {
+    digest.update(o.dump());
+    digest.update("\n");
+  }
+  if (!hooks.empty()) digest.update("--- hooks\n");
+  for (const Json& o : hooks) {
     digest.update(o.dump());
     digest.update("\n");
   }
@@ -90,7 +96,12 @@ Result<RenderedAddon> render_step(const catalog::PlanStep& step, const RenderOpt
 
   out.crd_scopes = crd_scopes(out.objects);
 
-  out.digest = objects_digest(out.objects);
+  // Hooks are rendered, patched and image-checked like the rest, then set apart.
+  out.hooks = set_hooks_apart(out.objects);
+  for (const Json& h : out.hooks) {
+    if (Result<Hook> parsed = parse_hook(h); !parsed) return tl::unexpected(parsed.error().with_context(context));
+  }
+  out.digest = objects_digest(out.objects, out.hooks);
   return out;
 }
 

@@ -45,13 +45,16 @@ struct RenderedAddon {
   std::string name;
   std::string version;
   std::string mode;
-  /// Every object, in source order: namespace defaulted, patches applied, images rewritten.
+  /// Every object to apply, in source order: namespace defaulted, patches applied, images rewritten.
   std::vector<Json> objects;
+  /// The chart's Helm hooks (render/hooks.hpp), treated like `objects` but set apart from them:
+  /// not ApplySet members, run by install around the add-on (or never, for delete/test hooks).
+  std::vector<Json> hooks;
   /// The image closure, as referenced after rewriting, sorted and unique.
   std::vector<std::string> images;
   /// Source id ("files:manifests", "url:https://...", "helm:oci://.../kueue@0.19.2") -> sha256 hex.
   std::map<std::string, std::string> source_digests;
-  /// sha256 hex over the rendered objects: an add-on whose digest is unchanged is skipped.
+  /// sha256 hex over the rendered objects and hooks: an add-on whose digest is unchanged is skipped.
   std::string digest;
   /// "group/Kind" -> namespaced?, for the CRDs among `objects`. Merge it into the
   /// RenderOptions::namespaced_kinds of later steps, whose objects may be of these kinds
@@ -63,9 +66,10 @@ struct RenderedAddon {
 /// (an empty filter applies everywhere).
 bool for_profiles(const std::vector<std::string>& filter, const std::vector<std::string>& profiles);
 
-/// The digest install compares to skip an unchanged add-on: SHA-256 over the objects' JSON, one per line.
+/// The digest install compares to skip an unchanged add-on: SHA-256 over the objects' JSON, one per
+/// line, then the hooks' after a marker line (none without hooks, so hook-less digests are as before).
 /// Every producer of rendered objects (render_step, an air-gap bundle) must use this one rule.
-std::string objects_digest(const std::vector<Json>& objects);
+std::string objects_digest(const std::vector<Json>& objects, const std::vector<Json>& hooks = {});
 
 /// Renders one plan step. Input errors name the add-on file, source or object at fault.
 Result<RenderedAddon> render_step(const catalog::PlanStep& step, const RenderOptions& options);

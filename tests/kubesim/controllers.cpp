@@ -42,6 +42,42 @@ bool selector_matches(const Json& node_selector, const Json& labels) {
   return true;
 }
 
+// The pod a Job ran, finished: Succeeded, or Failed with exit code 1.
+Json job_pod(const Json& job, bool fail, const std::string& log) {
+  const Json& meta = job["metadata"];
+  std::string name = meta.value("name", "");
+  std::string uid = meta.value("uid", "");
+  Json labels = {{"batch.kubernetes.io/job-name", name}, {"job-name", name}, {"batch.kubernetes.io/controller-uid", uid},
+                 {"controller-uid", uid}};
+  Json spec = job.value("/spec/template/spec"_json_pointer, Json::object());
+  Json statuses = Json::array();
+  for (const Json& container : spec.value("containers", Json::array())) {
+    Json terminated = {{"exitCode", fail ? 1 : 0}, {"reason", fail ? "Error" : "Completed"},
+                       {"startedAt", now_rfc3339()}, {"finishedAt", now_rfc3339()}};
+    statuses.push_back({{"name", container.value("name", "")},
+                        {"image", container.value("image", "")},
+                        {"ready", false},
+                        {"restartCount", 0},
+                        {"state", {{"terminated", terminated}}}});
+  }
+  Json annotations = Json::object();
+  if (!log.empty()) {
+    annotations[k_log_annotation] = log;
+  }
+  return {{"apiVersion", "v1"},
+          {"kind", "Pod"},
+          {"metadata",
+           {{"name", name + "-" + uid.substr(0, std::min<std::size_t>(uid.size(), 5))},
+            {"namespace", meta.value("namespace", "")},
+            {"labels", labels},
+            {"annotations", annotations},
+            {"ownerReferences",
+             {{{"apiVersion", "batch/v1"}, {"kind", "Job"}, {"name", name}, {"uid", uid}, {"controller", true},
+               {"blockOwnerDeletion", true}}}}}},
+          {"spec", spec},
+          {"status", {{"phase", fail ? "Failed" : "Succeeded"}, {"containerStatuses", statuses}}}};
+}
+
 ResourceInfo builtin(Cluster& cluster, const std::string& group, const std::string& version,
                      const std::string& resource) {
   return *cluster.find_resource_locked(group, version, resource);
@@ -223,30 +259,61 @@ void Controllers::tick_locked() {
                 {"numberAvailable", desired},
                 {"numberMisscheduled", 0}};
   });
+  // Jobs: one pod each, which succeeds, or fails when the Job carries k_fail_annotation (for
+  // tests of failing Helm hooks); the pod's log is the Job's k_log_annotation.
+  ResourceInfo pods = builtin(c, "", "v1", "pods");
+  std::vector<Json> job_pods;
   reconcile(builtin(c, "batch", "v1", "jobs"), "kube-controller-manager", [&](const Json& object) {
     const Json& spec = object.value("spec", Json::object());
     if (spec.value("suspend", false)) {
       return Json(nullptr);
     }
+    const Json annotations = object["metadata"].value("annotations", Json::object());
+    bool fail = annotations.value(k_fail_annotation, "") == "true";
+    job_pods.push_back(job_pod(object, fail, annotations.value(k_log_annotation, "")));
     Json status = object.value("status", Json::object());
     Json conditions = Json::array();
-    if (c.options().minor >= 31) {
-      conditions.push_back(condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of "
-                                                                                 "succeeded pods"));
+    if (fail) {
+      conditions.push_back(condition("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+      conditions.push_back(condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+      status["failed"] = 1;
+      status.erase("succeeded");
+    } else {
+      if (c.options().minor >= 31) {
+        conditions.push_back(condition("SuccessCriteriaMet", "CompletionsReached", "Reached expected number of "
+                                                                                   "succeeded pods"));
+      }
+      conditions.push_back(condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods"));
+      status["succeeded"] = spec.value("completions", 1);
     }
-    conditions.push_back(condition("Complete", "CompletionsReached", "Reached expected number of succeeded pods"));
-    status["succeeded"] = spec.value("completions", 1);
     status["active"] = 0;
     status["ready"] = 0;
     status["conditions"] = conditions;
     if (!status.contains("startTime")) {
       status["startTime"] = now_rfc3339();
     }
-    if (!status.contains("completionTime")) {
+    if (!fail && !status.contains("completionTime")) {
       status["completionTime"] = now_rfc3339();
     }
     return status;
   });
+  for (Json& pod : job_pods) {
+    std::string ns = pod["metadata"].value("namespace", "");
+    if (c.get_locked(pods, ns, pod["metadata"].value("name", "")).status == 200) {
+      continue;
+    }
+    Json status = pod["status"];
+    pod.erase("status");
+    WriteOptions options;
+    options.field_manager = "kube-controller-manager";
+    Reply created = c.create_locked(pods, ns, pod, options);
+    if (created.status != 201 && created.status != 200) {
+      continue;
+    }
+    Json with_status = created.body;
+    with_status["status"] = status;
+    c.controller_write_locked(pods, with_status, "kubelet", Subresource::status);
+  }
   reconcile(builtin(c, "apiregistration.k8s.io", "v1", "apiservices"), "kube-apiserver", [](const Json&) {
     return Json{{"conditions", {condition("Available", "Passed", "all checks passed")}}};
   });

@@ -1,6 +1,7 @@
 #pragma once
 // Simulated core controllers, each acting a configurable delay after an object
-// last changed: CRDs become Established, workloads report ready, Jobs complete,
+// last changed: CRDs become Established, workloads report ready, Jobs run one pod and complete
+// (or fail, on request),
 // APIServices become Available, terminating namespaces are emptied, owners' dependents
 // are garbage collected. Nothing here imitates an add-on's controller.
 #include <atomic>
@@ -12,6 +13,11 @@
 #include "cluster.hpp"
 
 namespace kubesim {
+
+/// A Job annotated with this set to "true" fails (condition Failed, its pod Failed, exit code 1).
+inline constexpr const char* k_fail_annotation = "kubesim.aiplat.dev/fail";
+/// The text a Job's pod logs (GET .../pods/NAME/log), taken from this annotation of the Job.
+inline constexpr const char* k_log_annotation = "kubesim.aiplat.dev/log";
 
 /// Creates the default namespaces and `cpu_nodes` + `gpu_nodes` Ready nodes.
 void seed_cluster(Cluster& cluster, int cpu_nodes, int gpu_nodes);

@@ -3,10 +3,12 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include <openssl/ssl.h>
 
+#include "controllers.hpp"
 #include "discovery.hpp"
 #include "listing.hpp"
 #include "util/yaml.hpp"
@@ -301,6 +303,35 @@ void ApiServer::handle_admin(const httplib::Request& request, httplib::Response&
   send(response, status_error(404, "NotFound", "kubesim admin endpoints: POST /kubesim/faults, POST /kubesim/tokens"));
 }
 
+namespace {
+
+// GET pods/NAME/log: kubesim runs no containers; a pod's log is its k_log_annotation (Jobs' pods).
+void send_pod_log(Cluster& cluster, const std::string& ns, const std::string& name, const httplib::Request& request,
+                  httplib::Response& response) {
+  Reply pod = cluster.get_locked(*cluster.find_resource_locked("", "v1", "pods"), ns, name);
+  if (pod.status != 200) {
+    send(response, pod);
+    return;
+  }
+  std::string log = pod.body["metadata"].value("annotations", Json::object()).value(k_log_annotation, "");
+  if (request.has_param("tailLines")) {
+    std::vector<std::string> lines;
+    std::istringstream in(log);
+    for (std::string line; std::getline(in, line);) {
+      lines.push_back(line);
+    }
+    std::size_t keep = static_cast<std::size_t>(std::max(0L, std::atol(request.get_param_value("tailLines").c_str())));
+    log.clear();
+    for (std::size_t i = lines.size() > keep ? lines.size() - keep : 0; i < lines.size(); ++i) {
+      log += lines[i] + "\n";
+    }
+  }
+  response.status = 200;
+  response.set_content(log, "text/plain");
+}
+
+}  // namespace
+
 void ApiServer::handle_resource(const httplib::Request& request, httplib::Response& response,
                                 const std::string& group, const std::string& version,
                                 std::vector<std::string> const& parts) {
@@ -324,6 +355,10 @@ void ApiServer::handle_resource(const httplib::Request& request, httplib::Respon
   const ResourceInfo& info = *found;
   std::string name = rest.size() > 1 ? rest[1] : "";
   Subresource sub = Subresource::none;
+  if (rest.size() == 3 && group.empty() && rest[0] == "pods" && rest[2] == "log" && request.method == "GET") {
+    send_pod_log(m_cluster, ns, name, request, response);
+    return;
+  }
   if (rest.size() == 3) {
     if (rest[2] == "status" && info.has_status) {
       sub = Subresource::status;

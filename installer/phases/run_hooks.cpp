@@ -1,0 +1,161 @@
+#include "phases/run_hooks.hpp"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "phases/wait_ready.hpp"
+
+namespace aiplat {
+namespace {
+
+using kube::ResourceRef;
+using render::DeletePolicy;
+using render::Hook;
+
+constexpr int k_log_lines = 10;
+
+bool waits_for(const ResourceRef& ref) {
+  return (ref.gvk.group == "batch" && ref.gvk.kind == "Job") || (ref.gvk.group.empty() && ref.gvk.kind == "Pod");
+}
+
+/// Deletes a hook and waits until it is gone, so that creating it again does not meet the old one.
+Result<void> delete_hook(kube::Client& client, PhaseContext& ctx, const ResourceRef& ref, const std::string& why,
+                         std::chrono::milliseconds timeout, bool wait_gone) {
+  kube::DeleteOptions options;
+  options.dry_run = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
+  return ctx.wet(fmt::format("delete hook {} ({})", ref.to_string(), why), [&]() -> Result<void> {
+    auto removed = client.remove(ref, options);
+    if (!removed) {
+      if (removed.error().not_found()) return {};
+      return tl::unexpected(removed.error().with_context("deleting hook " + ref.to_string()).to_error());
+    }
+    if (!wait_gone || ctx.dry_run() != DryRun::none) return {};
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::chrono::milliseconds interval{20};
+    while (true) {
+      if (ctx.cancelled()) return cancelled("interrupted while deleting hook " + ref.to_string());
+      auto live = client.get_metadata(ref);
+      if (!live && live.error().not_found()) return {};
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return failure(fmt::format("hook {} is still there {}s after it was deleted (finalizers: {})", ref.to_string(),
+                                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count(),
+                                   live ? live->value("/metadata/finalizers"_json_pointer, Json::array()).dump()
+                                        : live.error().message));
+      }
+      std::this_thread::sleep_for(interval);
+      interval = std::min(std::chrono::milliseconds(500), interval * 2);
+    }
+  });
+}
+
+/// A container's state in a line: "waiting (ImagePullBackOff: ...)", "exited 1 (Error)".
+std::string container_state(const Json& status) {
+  const Json state = status.value("state", Json::object());
+  if (auto w = state.find("waiting"); w != state.end()) {
+    std::string out = "waiting (" + w->value("reason", std::string("?"));
+    if (std::string m = w->value("message", ""); !m.empty()) out += ": " + m;
+    return out + ")";
+  }
+  if (auto t = state.find("terminated"); t != state.end()) {
+    return fmt::format("exited {} ({})", t->value("exitCode", -1), t->value("reason", std::string("?")));
+  }
+  if (state.contains("running")) return "running";
+  return "no state reported";
+}
+
+std::string pod_detail(kube::Client& client, const Json& pod) {
+  const std::string ns = pod.value("/metadata/namespace"_json_pointer, std::string());
+  const std::string name = pod.value("/metadata/name"_json_pointer, std::string());
+  std::string out = fmt::format("\n  pod {}/{}: {}", ns, name, pod.value("/status/phase"_json_pointer, std::string("?")));
+  if (std::string reason = pod.value("/status/reason"_json_pointer, std::string()); !reason.empty()) {
+    out += " (" + reason + ")";
+  }
+  for (const Json& c : pod.value("/status/containerStatuses"_json_pointer, Json::array())) {
+    const std::string container = c.value("name", "");
+    out += fmt::format("\n    container {}: {}", container, container_state(c));
+    auto log = client.raw_get(fmt::format("/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={}", ns, name,
+                                          container, k_log_lines));
+    if (!log || log->empty()) continue;
+    out += fmt::format("\n    last log lines of {}:", container);
+    std::size_t start = 0;
+    while (start < log->size()) {
+      std::size_t end = log->find('\n', start);
+      if (end == std::string::npos) end = log->size();
+      out += "\n      " + log->substr(start, end - start);
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+/// Applies one hook, then waits for it when it is a Job or a Pod.
+Result<void> run_one(kube::Client& client, PhaseContext& ctx, const Hook& hook, const ResourceRef& ref,
+                     const std::string& what, const HookRunOptions& options) {
+  kube::ApplyOptions apply_options;
+  apply_options.force = options.force;
+  apply_options.dry_run = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
+  auto applied = ctx.wet(fmt::format("apply {} hook {}", what, ref.to_string()), [&]() -> Result<void> {
+    auto r = client.apply(hook.object, apply_options);
+    if (!r) return tl::unexpected(r.error().with_context(fmt::format("applying {} hook {}", what, ref.to_string())).to_error());
+    return {};
+  });
+  if (!applied) return applied;
+  if (ctx.dry_run() != DryRun::none || !waits_for(ref)) return {};
+  return wait_ready(client, {WaitTarget{ref, {}}}, options.timeout, ctx, what + " hook");
+}
+
+}  // namespace
+
+std::string hook_failure_detail(kube::Client& client, const ResourceRef& ref) {
+  if (ref.gvk.group.empty() && ref.gvk.kind == "Pod") {
+    auto pod = client.get(ref);
+    return pod ? pod_detail(client, *pod) : std::string();
+  }
+  kube::ListOptions list_options;
+  list_options.label_selector = "batch.kubernetes.io/job-name=" + ref.name;
+  auto pods = client.list(kube::GroupVersionKind{"", "v1", "Pod"}, ref.ns, list_options);
+  if (!pods) return "";
+  std::string out;
+  for (const Json& pod : pods->items) out += pod_detail(client, pod);
+  return out;
+}
+
+Result<std::size_t> run_hooks(kube::Client& client, PhaseContext& ctx, const std::vector<Json>& hooks,
+                              render::HookEvent event, const HookRunOptions& options, const std::string& addon) {
+  auto ordered = render::hooks_for(hooks, event);
+  if (!ordered) return tl::unexpected(ordered.error().with_context(addon));
+  const std::string what = addon + ": " + render::to_string(event);
+  std::vector<std::pair<const Hook*, ResourceRef>> succeeded;
+  for (const Hook& hook : *ordered) {
+    if (ctx.cancelled()) return cancelled(what + ": interrupted before the next hook");
+    auto ref = ResourceRef::of(hook.object);
+    if (!ref) return tl::unexpected(ref.error().with_context(what));
+    if (hook.has_policy(DeletePolicy::before_hook_creation)) {
+      auto gone = delete_hook(client, ctx, *ref, "before-hook-creation", options.timeout, true);
+      if (!gone) return tl::unexpected(gone.error().with_context(what));
+    }
+    auto ran = run_one(client, ctx, hook, *ref, what, options);
+    if (!ran) {
+      if (ran.error().kind == ErrorKind::cancelled) return tl::unexpected(ran.error());
+      Error error = ran.error();
+      error.message += hook_failure_detail(client, *ref);
+      if (hook.has_policy(DeletePolicy::hook_failed)) {
+        // Like Helm, the failed hook is removed only after its pods were read for the message.
+        if (auto d = delete_hook(client, ctx, *ref, "hook-failed", options.timeout, false); !d) {
+          error.message += "\n  (and deleting it failed: " + d.error().message + ")";
+        }
+      }
+      return tl::unexpected(error);
+    }
+    succeeded.emplace_back(&hook, *ref);
+  }
+  for (const auto& [hook, ref] : succeeded) {
+    if (!hook->has_policy(DeletePolicy::hook_succeeded)) continue;
+    auto d = delete_hook(client, ctx, ref, "hook-succeeded", options.timeout, false);
+    if (!d) return tl::unexpected(d.error().with_context(what));
+  }
+  return succeeded.size();
+}
+
+}  // namespace aiplat
