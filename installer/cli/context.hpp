@@ -23,6 +23,8 @@ namespace aiplat {
 struct GlobalOptions {
   std::string kubeconfig;
   std::string context;
+  std::string certificate_authority;     ///< --certificate-authority: CA file, as kubectl's flag
+  bool insecure_skip_tls_verify = false;  ///< --insecure-skip-tls-verify, as kubectl's flag
   int verbosity = 0;
   bool quiet = false;
   std::string color = "auto";

@@ -31,6 +31,8 @@ Result<int> diff(CliContext& ctx, const DiffFlags& flags) {
   options.profile = std::move(*profile);
   options.adopt.kubeconfig = ctx.global.kubeconfig;
   options.adopt.context = ctx.global.context;
+  options.adopt.certificate_authority = ctx.global.certificate_authority;
+  options.adopt.insecure_skip_tls_verify = ctx.global.insecure_skip_tls_verify;
   options.adopt.env = ctx.env;
   options.adopt.log = ctx.log.get();
   options.source_mirror = flags.source_mirror;

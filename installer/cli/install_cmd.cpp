@@ -73,6 +73,8 @@ Result<int> install(CliContext& ctx, const InstallFlags& flags) {
   if (auto b = prepare_bundle_install(ctx, flags.bundle, source_flags, options); !b) return tl::unexpected(b.error());
   options.adopt.kubeconfig = ctx.global.kubeconfig;
   options.adopt.context = ctx.global.context;
+  options.adopt.certificate_authority = ctx.global.certificate_authority;
+  options.adopt.insecure_skip_tls_verify = ctx.global.insecure_skip_tls_verify;
   options.adopt.env = ctx.env;
   options.adopt.log = ctx.log.get();
   options.adopt.stdin_terminal = ctx.streams.stdin_is_tty ? kube::StdinTerminal::yes : kube::StdinTerminal::no;

@@ -52,6 +52,10 @@ int run(const std::vector<std::string>& args, Streams& streams, const std::map<s
   GlobalOptions& g = ctx.global;
   app.add_option("--kubeconfig", g.kubeconfig, "Path to the kubeconfig file (default: $KUBECONFIG, ~/.kube/config)");
   app.add_option("--context", g.context, "The kubeconfig context to use");
+  app.add_option("--certificate-authority", g.certificate_authority,
+                 "Path to a CA file to verify the API server with, instead of the kubeconfig's");
+  app.add_flag("--insecure-skip-tls-verify", g.insecure_skip_tls_verify,
+               "Do not verify the API server's certificate (insecure; as kubectl's flag)");
   app.add_option("-v,--v", g.verbosity, "Log level on the klog scale (secrets are masked at every level)")
       ->check(CLI::Range(0, 10));
   app.add_flag("-q,--quiet", g.quiet, "Print only data and errors");

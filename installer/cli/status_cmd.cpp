@@ -32,6 +32,8 @@ Result<int> status(CliContext& ctx) {
   provision::AdoptOptions adopt;
   adopt.kubeconfig = ctx.global.kubeconfig;
   adopt.context = ctx.global.context;
+  adopt.certificate_authority = ctx.global.certificate_authority;
+  adopt.insecure_skip_tls_verify = ctx.global.insecure_skip_tls_verify;
   adopt.env = ctx.env;
   adopt.log = ctx.log.get();
   adopt.stdin_terminal = ctx.streams.stdin_is_tty ? kube::StdinTerminal::yes : kube::StdinTerminal::no;

@@ -44,6 +44,8 @@ Result<int> verify(CliContext& ctx, const VerifyFlags& flags) {
   provision::AdoptOptions adopt;
   adopt.kubeconfig = ctx.global.kubeconfig;
   adopt.context = ctx.global.context;
+  adopt.certificate_authority = ctx.global.certificate_authority;
+  adopt.insecure_skip_tls_verify = ctx.global.insecure_skip_tls_verify;
   adopt.env = ctx.env;
   adopt.log = ctx.log.get();
   adopt.stdin_terminal = ctx.streams.stdin_is_tty ? kube::StdinTerminal::yes : kube::StdinTerminal::no;

@@ -47,8 +47,8 @@ Client::Client(ClusterConfig config, std::shared_ptr<HttpTransport> transport, C
   m_auth = std::make_unique<Authenticator>(m_config, m_options.runner, m_options.clock, m_options.logger,
                                            m_options.stdin_terminal);
   if (m_options.logger && m_config.tls.insecure_skip_verify) {
-    m_options.logger->warn(fmt::format("kubeconfig {} (cluster \"{}\") sets insecure-skip-tls-verify: the server "
-                                       "certificate of {} is not verified",
+    m_options.logger->warn(fmt::format("insecure-skip-tls-verify (kubeconfig {}, cluster \"{}\", or the flag): the "
+                                       "server certificate of {} is not verified",
                                        m_config.source, m_config.cluster_name, m_config.server));
   }
   m_mapper = std::make_unique<RestMapper>([this]() {
@@ -95,13 +95,16 @@ KubeResult<HttpResponse> Client::send(Request request) {
             m_options.logger->debug(6, fmt::format("{} {}", http.method, http.url));
           }
           HttpResponse r = m_transport->send(http);
+          if (r.ok()) m_answered = true;
           if (m_options.logger && m_options.logger->enabled(6)) {
             m_options.logger->debug(6, fmt::format("{} {} -> {}", http.method, http.url,
                                                    r.ok() ? std::to_string(r.status) : std::string(describe(r.error))));
           }
           return r;
         },
-        *m_backoff, *m_options.clock);
+        *m_backoff, *m_options.clock, [this](const HttpResponse& r) {
+          return (m_answered || r.error != TransportError::connect) && is_retryable(r);
+        });
     if (response.ok() && response.status == 401 && !reauthenticated && m_auth->refresh_after_unauthorized()) {
       reauthenticated = true;  // one re-run of the exec plugin (or re-read of the token file)
       continue;
@@ -113,7 +116,16 @@ KubeResult<HttpResponse> Client::send(Request request) {
                        : !m_config.tls.ca_pem.empty()  ? "certificate-authority-data of cluster \"" +
                                                              m_config.cluster_name + "\" in " + m_config.source
                                                        : std::string("the system CA bundle");
-      e.message += fmt::format(" (verifying server {} against {})", m_config.server, ca);
+      e.message += fmt::format(
+          " (verifying server {} against {}); a certificate error is not retried: give the CA that signed the "
+          "server's certificate with --certificate-authority FILE or the kubeconfig's certificate-authority(-data), "
+          "or, on a test cluster only, --insecure-skip-tls-verify",
+          m_config.server, ca);
+    }
+    if (response.error == TransportError::connect && !m_answered) {
+      e.message += fmt::format(" - the connection to the server {} failed: is the API server running, and are the "
+                               "server address and port of cluster \"{}\" in {} right?",
+                               m_config.server, m_config.cluster_name, m_config.source);
     }
     if (response.ok() && response.status == 401) {
       e.message += fmt::format(" (credentials of user \"{}\" in {} were rejected)", m_config.user_name,

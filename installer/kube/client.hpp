@@ -11,6 +11,7 @@
 // kube/retry.hpp (429 with Retry-After, 5xx, resets, timeouts) under a deadline,
 // and a 401 re-runs an exec plugin once. The client is safe to use from several
 // threads; concurrency is bounded by the transport's pool (make_curl_transport).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -204,6 +205,9 @@ class Client {
   ClientOptions m_options;
   std::unique_ptr<Authenticator> m_auth;
   std::unique_ptr<Backoff> m_backoff;
+  /// Whether the server ever answered. Until it has, a refused connection is a wrong address or a
+  /// server that is down, as kubectl reports at once, not a blip worth a minute of retries.
+  std::atomic<bool> m_answered{false};
   std::unique_ptr<RestMapper> m_mapper;
 };
 

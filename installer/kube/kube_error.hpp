@@ -38,6 +38,11 @@ struct KubeError {
   [[nodiscard]] bool unauthorized() const { return status == 401; }
   [[nodiscard]] bool forbidden() const { return status == 403; }
   [[nodiscard]] bool is_transport() const { return transport != TransportError::none; }
+  /// Whether asking again cannot help: a certificate that does not verify, credentials rejected or
+  /// not allowed. Waits stop at once on these instead of polling until their deadline.
+  [[nodiscard]] bool persistent() const {
+    return transport == TransportError::tls || status == 401 || status == 403;
+  }
 
   /// Returns a copy with "context: " in front of the message.
   [[nodiscard]] KubeError with_context(const std::string& context) const;

@@ -55,14 +55,16 @@ std::chrono::milliseconds Backoff::delay(int attempt, int retry_after) {
 }
 
 HttpResponse send_with_retries(const std::function<HttpResponse(std::chrono::milliseconds remaining)>& send,
-                               Backoff& backoff, Clock& clock) {
+                               Backoff& backoff, Clock& clock,
+                               const std::function<bool(const HttpResponse&)>& retryable) {
   using std::chrono::milliseconds;
   const RetryPolicy& policy = backoff.policy();
   Clock::Steady deadline = clock.now() + policy.deadline;
   for (int attempt = 1;; ++attempt) {
     milliseconds remaining = std::chrono::duration_cast<milliseconds>(deadline - clock.now());
     HttpResponse response = send(std::max(remaining, milliseconds(1)));
-    if (!is_retryable(response) || attempt >= policy.max_attempts) return response;
+    bool again = retryable ? retryable(response) : is_retryable(response);
+    if (!again || attempt >= policy.max_attempts) return response;
     milliseconds wait = backoff.delay(attempt, retry_after_seconds(response));
     // Do not sleep past the deadline: the last answer is then the result.
     if (clock.now() + wait >= deadline) return response;

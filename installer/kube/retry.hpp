@@ -44,8 +44,10 @@ class Backoff {
 };
 
 /// Sends through `send` until success, a non-retryable answer, max_attempts or the deadline.
-/// `send` is given the remaining time so it can bound its own request.
+/// `send` is given the remaining time so it can bound its own request. `retryable` replaces
+/// is_retryable when given.
 HttpResponse send_with_retries(const std::function<HttpResponse(std::chrono::milliseconds remaining)>& send,
-                               Backoff& backoff, Clock& clock);
+                               Backoff& backoff, Clock& clock,
+                               const std::function<bool(const HttpResponse&)>& retryable = {});
 
 }  // namespace aiplat::kube

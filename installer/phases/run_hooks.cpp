@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "phases/pod_diagnosis.hpp"
 #include "phases/wait_ready.hpp"
 
 namespace aiplat {
@@ -12,8 +13,6 @@ namespace {
 using kube::ResourceRef;
 using render::DeletePolicy;
 using render::Hook;
-
-constexpr int k_log_lines = 10;
 
 bool waits_for(const ResourceRef& ref) {
   return (ref.gvk.group == "batch" && ref.gvk.kind == "Job") || (ref.gvk.group.empty() && ref.gvk.kind == "Pod");
@@ -37,6 +36,7 @@ Result<void> delete_hook(kube::Client& client, PhaseContext& ctx, const Resource
       if (ctx.cancelled()) return cancelled("interrupted while deleting hook " + ref.to_string());
       auto live = client.get_metadata(ref);
       if (!live && live.error().not_found()) return {};
+      if (!live && live.error().persistent()) return tl::unexpected(live.error().to_error());
       if (std::chrono::steady_clock::now() >= deadline) {
         return failure(fmt::format("hook {} is still there {}s after it was deleted (finalizers: {})", ref.to_string(),
                                    std::chrono::duration_cast<std::chrono::seconds>(timeout).count(),
@@ -47,46 +47,6 @@ Result<void> delete_hook(kube::Client& client, PhaseContext& ctx, const Resource
       interval = std::min(std::chrono::milliseconds(500), interval * 2);
     }
   });
-}
-
-/// A container's state in a line: "waiting (ImagePullBackOff: ...)", "exited 1 (Error)".
-std::string container_state(const Json& status) {
-  const Json state = status.value("state", Json::object());
-  if (auto w = state.find("waiting"); w != state.end()) {
-    std::string out = "waiting (" + w->value("reason", std::string("?"));
-    if (std::string m = w->value("message", ""); !m.empty()) out += ": " + m;
-    return out + ")";
-  }
-  if (auto t = state.find("terminated"); t != state.end()) {
-    return fmt::format("exited {} ({})", t->value("exitCode", -1), t->value("reason", std::string("?")));
-  }
-  if (state.contains("running")) return "running";
-  return "no state reported";
-}
-
-std::string pod_detail(kube::Client& client, const Json& pod) {
-  const std::string ns = pod.value("/metadata/namespace"_json_pointer, std::string());
-  const std::string name = pod.value("/metadata/name"_json_pointer, std::string());
-  std::string out = fmt::format("\n  pod {}/{}: {}", ns, name, pod.value("/status/phase"_json_pointer, std::string("?")));
-  if (std::string reason = pod.value("/status/reason"_json_pointer, std::string()); !reason.empty()) {
-    out += " (" + reason + ")";
-  }
-  for (const Json& c : pod.value("/status/containerStatuses"_json_pointer, Json::array())) {
-    const std::string container = c.value("name", "");
-    out += fmt::format("\n    container {}: {}", container, container_state(c));
-    auto log = client.raw_get(fmt::format("/api/v1/namespaces/{}/pods/{}/log?container={}&tailLines={}", ns, name,
-                                          container, k_log_lines));
-    if (!log || log->empty()) continue;
-    out += fmt::format("\n    last log lines of {}:", container);
-    std::size_t start = 0;
-    while (start < log->size()) {
-      std::size_t end = log->find('\n', start);
-      if (end == std::string::npos) end = log->size();
-      out += "\n      " + log->substr(start, end - start);
-      start = end + 1;
-    }
-  }
-  return out;
 }
 
 /// Applies one hook, then waits for it when it is a Job or a Pod.
@@ -110,14 +70,14 @@ Result<void> run_one(kube::Client& client, PhaseContext& ctx, const Hook& hook, 
 std::string hook_failure_detail(kube::Client& client, const ResourceRef& ref) {
   if (ref.gvk.group.empty() && ref.gvk.kind == "Pod") {
     auto pod = client.get(ref);
-    return pod ? pod_detail(client, *pod) : std::string();
+    return pod ? describe_pod(client, *pod, "  ", true) : std::string();
   }
   kube::ListOptions list_options;
   list_options.label_selector = "batch.kubernetes.io/job-name=" + ref.name;
   auto pods = client.list(kube::GroupVersionKind{"", "v1", "Pod"}, ref.ns, list_options);
   if (!pods) return "";
   std::string out;
-  for (const Json& pod : pods->items) out += pod_detail(client, pod);
+  for (const Json& pod : pods->items) out += describe_pod(client, pod, "  ", true);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "phases/apply_addon.hpp"
+#include "phases/pod_diagnosis.hpp"
 #include "phases/wait_ready.hpp"
 
 namespace aiplat {
@@ -22,9 +23,9 @@ bool selects(const Json& selector, const Json& labels) {
   return true;
 }
 
-/// "" when the service has a ready endpoint, else what was seen.
-std::string endpoint_state(kube::Client& client, const std::string& ns, const std::string& name,
-                           const std::vector<Json>& members) {
+/// "" when the service has a ready endpoint, else what was seen; an error when asking again cannot help.
+Result<std::string> endpoint_state(kube::Client& client, const std::string& ns, const std::string& name,
+                                   const std::vector<Json>& members) {
   kube::ListOptions options;
   options.label_selector = "kubernetes.io/service-name=" + name;
   auto slices = client.list(GroupVersionKind{"discovery.k8s.io", "v1", "EndpointSlice"}, ns, options);
@@ -39,7 +40,8 @@ std::string endpoint_state(kube::Client& client, const std::string& ns, const st
   // No EndpointSlice published (a cluster without an endpoint controller, such as a
   // simulator): the workloads of this add-on that the Service selects must be ready.
   auto service = client.get(kube::ResourceRef{{"", "v1", "Service"}, ns, name});
-  if (!service) return service.error().not_found() ? "Service not found" : service.error().message;
+  if (!service && service.error().persistent()) return tl::unexpected(service.error().to_error());
+  if (!service) return service.error().not_found() ? std::string("Service not found") : service.error().message;
   Json selector = service->value("/spec/selector"_json_pointer, Json::object());
   int workloads = 0;
   for (const Json& m : members) {
@@ -50,12 +52,13 @@ std::string endpoint_state(kube::Client& client, const std::string& ns, const st
     ++workloads;
     auto ref = kube::ResourceRef::of(m);
     auto live = client.get(*ref);
+    if (!live && live.error().persistent()) return tl::unexpected(live.error().to_error());
     if (!live) return ref->to_string() + " not found";
     Readiness r = builtin_readiness(*live);
     if (r.state != Readiness::State::ready) return ref->to_string() + ": " + r.seen;
   }
-  if (workloads == 0) return "no EndpointSlice and no workload of the add-on selected by the Service";
-  return "";
+  if (workloads == 0) return std::string("no EndpointSlice and no workload of the add-on selected by the Service");
+  return std::string();
 }
 
 }  // namespace
@@ -87,13 +90,18 @@ Result<void> wait_service_endpoints(kube::Client& client, const std::vector<std:
   for (const auto& [ns, name] : services) {
     while (true) {
       if (ctx.cancelled()) return cancelled(addon + ": interrupted while waiting for Service endpoints");
-      std::string seen = endpoint_state(client, ns, name, members);
-      if (seen.empty()) break;
+      auto seen = endpoint_state(client, ns, name, members);
+      if (!seen) return tl::unexpected(seen.error().with_context(addon + ": waiting for Service " + ns + "/" + name));
+      if (seen->empty()) break;
       if (Steady::now() >= deadline) {
-        return failure(fmt::format("{}: Service {}/{} has no ready endpoints after {}s, so its webhook configuration "
-                                   "was not applied; last seen: {}",
-                                   addon, ns, name, std::chrono::duration_cast<std::chrono::seconds>(timeout).count(),
-                                   seen));
+        // Name what blocks it: the pods the Service selects and why they are not ready.
+        auto service = client.get(kube::ResourceRef{{"", "v1", "Service"}, ns, name});
+        std::map<std::string, std::string> selector = service ? pod_selector_of(*service) : std::map<std::string, std::string>{};
+        std::string pods = describe_pods(client, ns, selector, "  ");
+        return failure(fmt::format("{}: Service {}/{} (selector {}) has no ready endpoints after {}s, so its webhook "
+                                   "configuration was not applied; last seen: {}{}",
+                                   addon, ns, name, selector.empty() ? "none" : label_selector(selector),
+                                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count(), *seen, pods));
       }
       std::this_thread::sleep_for(interval);
       interval = std::min(std::chrono::milliseconds(1000), interval * 3 / 2);

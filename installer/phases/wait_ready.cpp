@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "kube/apply_tiers.hpp"
+#include "phases/pod_diagnosis.hpp"
 
 namespace aiplat {
 namespace {
@@ -217,6 +219,15 @@ Result<std::string> api_version_for(kube::Client& client, const catalog::Readine
                                  rule.at.where(), rule.kind));
 }
 
+/// For a workload that is not ready: its pods and what holds them (phases/pod_diagnosis).
+std::string blocking_pods(kube::Client& client, const kube::ResourceRef& ref) {
+  static const std::set<std::string> k_workloads = {"Deployment", "DaemonSet", "StatefulSet", "Job"};
+  if (k_workloads.count(ref.gvk.kind) == 0) return "";
+  auto live = client.get(ref);
+  if (!live) return "";
+  return describe_pods(client, ref.ns, pod_selector_of(*live), "    ");
+}
+
 }  // namespace
 
 Result<std::vector<WaitTarget>> wait_targets(kube::Client& client, const std::vector<Json>& applied,
@@ -262,7 +273,9 @@ Result<void> wait_ready(kube::Client& client, const std::vector<WaitTarget>& tar
       const WaitTarget& t = targets[i];
       auto live = client.get(t.ref);
       Readiness r;
-      if (!live) {
+      if (!live && live.error().persistent()) {
+        r = Readiness{State::failed, "exists", live.error().message};
+      } else if (!live) {
         r = waiting("exists", live.error().not_found() ? "not found" : live.error().message);
       } else if (t.rules.empty()) {
         r = builtin_readiness(*live);
@@ -289,6 +302,7 @@ Result<void> wait_ready(kube::Client& client, const std::vector<WaitTarget>& tar
         if (done[i]) continue;
         message += fmt::format("\n  {}: waiting for {}; last seen: {}", targets[i].ref.to_string(),
                                last[i].condition, last[i].seen);
+        message += blocking_pods(client, targets[i].ref);
       }
       return failure(message);
     }

@@ -15,6 +15,23 @@ Result<std::unique_ptr<kube::Client>> connect(const AdoptOptions& options, Fs& f
   if (auto it = options.env.find("HOME"); it != options.env.end()) k.home = it->second;
   auto config = kube::load_cluster_config(k, fs);
   if (!config) return tl::unexpected(config.error());
+  // kubectl's flags win over the kubeconfig; both at once is refused, as kubectl refuses it.
+  if (!options.certificate_authority.empty() && options.insecure_skip_tls_verify) {
+    return input_error("--certificate-authority and --insecure-skip-tls-verify cannot be used together");
+  }
+  if (!options.certificate_authority.empty()) {
+    if (!fs.exists(options.certificate_authority)) {
+      return input_error("--certificate-authority " + options.certificate_authority + ": no such file");
+    }
+    config->tls.ca_file = options.certificate_authority;
+    config->tls.ca_pem.clear();
+    config->tls.insecure_skip_verify = false;
+  }
+  if (options.insecure_skip_tls_verify) {
+    config->tls.insecure_skip_verify = true;
+    config->tls.ca_file.clear();
+    config->tls.ca_pem.clear();
+  }
   if (options.log != nullptr) {
     for (const std::string& s : config->secrets()) options.log->add_secret(s);
   }

@@ -16,6 +16,8 @@ namespace aiplat::provision {
 struct AdoptOptions {
   std::string kubeconfig;  ///< --kubeconfig
   std::string context;     ///< --context
+  std::string certificate_authority;  ///< --certificate-authority: replaces the kubeconfig's CA
+  bool insecure_skip_tls_verify = false;  ///< --insecure-skip-tls-verify
   std::map<std::string, std::string> env;
   Logger* log = nullptr;
   kube::StdinTerminal stdin_terminal = kube::StdinTerminal::no;

@@ -130,9 +130,37 @@ TEST(InstallBadInput, WrongCaIsRefused) {
                             << "', certificate-authority: '" << ca << "'}}]\n"
                             << "users: [{name: u, user: {token: t}}]\n"
                             << "contexts: [{name: c, context: {cluster: c, user: u}}]\n";
+  auto t0 = std::chrono::steady_clock::now();
   RunResult r = run_aiplat(catalog, kubeconfig, {"install", "--profile", "standin"});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_TRUE(writes(sim->requests()).empty());
+  // Not retried (a certificate does not start verifying), and the message says what to do.
+  EXPECT_LT(seconds, 10.0) << r.err;
+  EXPECT_NE(r.err.find(sim->url()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("CA file " + ca), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--certificate-authority"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--insecure-skip-tls-verify"), std::string::npos) << r.err;
+
+  // kubectl's flags fix it without touching the kubeconfig: the right CA (kubesim's, from its own
+  // kubeconfig), or no verification at all (with a warning).
+  ProcessSpec extract;
+  extract.argv = {"sh", "-c", "awk '/certificate-authority-data:/ {print $2; exit}' '" + sim->kubeconfig() +
+                                  "' | base64 -d > '" + catalog + "/kubesim-ca.pem'"};
+  extract.timeout = std::chrono::milliseconds(10000);
+  auto x = make_posix_runner()->run(extract);
+  ASSERT_TRUE(x && x->exit_code == 0) << (x ? x->err : x.error().message);
+  RunResult fixed = run_aiplat(catalog, kubeconfig, {"--certificate-authority", catalog + "/kubesim-ca.pem", "status"});
+  // The TLS handshake passes; the kubeconfig's made-up token then gets the server's 401.
+  EXPECT_EQ(fixed.err.find("SSL"), std::string::npos) << fixed.err;
+  EXPECT_NE(fixed.err.find("were rejected"), std::string::npos) << fixed.err;
+  RunResult insecure = run_aiplat(catalog, kubeconfig, {"--insecure-skip-tls-verify", "status"});
+  EXPECT_EQ(insecure.err.find("SSL"), std::string::npos) << insecure.err;
+  EXPECT_NE(insecure.err.find("were rejected"), std::string::npos) << insecure.err;
+  EXPECT_NE(insecure.err.find("is not verified"), std::string::npos) << insecure.err;
+  RunResult both = run_aiplat(catalog, kubeconfig,
+                              {"--insecure-skip-tls-verify", "--certificate-authority", ca, "status"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
   std::filesystem::remove_all(catalog);
 }
 

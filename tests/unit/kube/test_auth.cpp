@@ -152,7 +152,7 @@ TEST_F(Auth, InsecureSkipVerifyIsWarnedAbout) {
   ClientOptions options;
   options.logger = &logger;
   Client client(c, std::make_shared<FakeTransport>(), options);
-  EXPECT_NE(err.str().find("warning: kubeconfig /tmp/kubeconfig (cluster \"fake\") sets insecure-skip-tls-verify"),
+  EXPECT_NE(err.str().find("warning: insecure-skip-tls-verify (kubeconfig /tmp/kubeconfig, cluster \"fake\", or the flag)"),
             std::string::npos)
       << err.str();
 }

@@ -252,3 +252,43 @@ TEST_F(Verbs, ConcurrentRequestsFromManyThreads) {
 
 }  // namespace
 }  // namespace aiplat::kube
+
+namespace aiplat::kube {
+namespace {
+
+HttpResponse refused() {
+  HttpResponse r;
+  r.error = TransportError::connect;
+  r.error_message = "Failed to connect to fake port 6443: Connection refused";
+  return r;
+}
+
+TEST(FirstConnection, RefusedBeforeAnyAnswerFailsAtOnceNamingTheServer) {
+  auto fake = std::make_shared<FakeTransport>();
+  fake->on("GET", ".*", [](const HttpRequest&) { return refused(); });
+  auto clock = std::make_shared<FakeClock>();
+  Client client(kube::testing::fake_config(), fake, kube::testing::fake_options(clock));
+  auto got = client.get(ResourceRef{{"", "v1", "ConfigMap"}, "default", "x"});
+  ASSERT_FALSE(got);
+  EXPECT_EQ(fake->requests().size(), 1U) << "a server that never answered is not retried";
+  EXPECT_NE(got.error().message.find("https://fake:6443"), std::string::npos) << got.error().message;
+  EXPECT_NE(got.error().message.find("is the API server running"), std::string::npos) << got.error().message;
+}
+
+TEST(FirstConnection, RefusedAfterTheServerAnsweredIsRetried) {
+  auto fake = std::make_shared<FakeTransport>();
+  kube::testing::serve_aggregated_discovery(*fake);
+  fake->reply("GET", "/api/v1/namespaces/default/configmaps/first", 200,
+              R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"first"}})");
+  HttpResponse ok = aiplat::testing::json_response(200, R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}})");
+  fake->sequence("GET", "/api/v1/namespaces/default/configmaps/x", {refused(), refused(), ok});
+  auto clock = std::make_shared<FakeClock>();
+  Client client(kube::testing::fake_config(), fake, kube::testing::fake_options(clock));
+  ASSERT_TRUE(client.get(ResourceRef{{"", "v1", "ConfigMap"}, "default", "first"}));
+  auto got = client.get(ResourceRef{{"", "v1", "ConfigMap"}, "default", "x"});
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(fake->count("GET", "/api/v1/namespaces/default/configmaps/x"), 3);
+}
+
+}  // namespace
+}  // namespace aiplat::kube
