@@ -147,8 +147,7 @@ class AddonPhase final : public Phase {
 
   /// The add-on's hooks for `event` (phases/run_hooks), with their own events.
   Result<void> run_hook_event(PhaseContext& ctx, render::HookEvent event, const ApplyAddonOptions& ao) {
-    const std::vector<Json>& hooks = m_addon.rendered.hooks;
-    auto due = render::hooks_for(hooks, event);
+    auto due = render::hooks_for(m_addon.rendered.hooks, event);
     if (!due) return tl::unexpected(due.error());
     if (due->empty()) return {};
     auto t0 = std::chrono::steady_clock::now();
@@ -157,13 +156,16 @@ class AddonPhase final : public Phase {
     kube::ApplyOptions apply_options;
     apply_options.force = ao.force;
     apply_options.dry_run = ctx.dry_run() == DryRun::server ? kube::DryRun::all : kube::DryRun::none;
-    if (auto ns = ensure_namespaces(*m_run.client, ctx, hooks, apply_options, m_addon.rendered.name); !ns) {
+    // Only the namespaces of the hooks that run now: a delete hook's namespace is not created at install.
+    std::vector<Json> objects;
+    for (const render::Hook& h : *due) objects.push_back(h.object);
+    if (auto ns = ensure_namespaces(*m_run.client, ctx, objects, apply_options, m_addon.rendered.name); !ns) {
       return tl::unexpected(ns.error());
     }
     HookRunOptions options;
     options.force = ao.force;
     options.timeout = ao.timeout;
-    auto ran = run_hooks(*m_run.client, ctx, hooks, event, options, m_addon.rendered.name);
+    auto ran = run_hooks(*m_run.client, ctx, *due, event, options, m_addon.rendered.name);
     if (!ran) return tl::unexpected(ran.error());
     emit(phase, "ok", fmt::format("{} hook(s) ran", *ran), static_cast<int>(*ran), since(t0));
     return {};

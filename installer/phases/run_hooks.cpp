@@ -81,13 +81,11 @@ std::string hook_failure_detail(kube::Client& client, const ResourceRef& ref) {
   return out;
 }
 
-Result<std::size_t> run_hooks(kube::Client& client, PhaseContext& ctx, const std::vector<Json>& hooks,
+Result<std::size_t> run_hooks(kube::Client& client, PhaseContext& ctx, const std::vector<render::Hook>& due,
                               render::HookEvent event, const HookRunOptions& options, const std::string& addon) {
-  auto ordered = render::hooks_for(hooks, event);
-  if (!ordered) return tl::unexpected(ordered.error().with_context(addon));
   const std::string what = addon + ": " + render::to_string(event);
   std::vector<std::pair<const Hook*, ResourceRef>> succeeded;
-  for (const Hook& hook : *ordered) {
+  for (const Hook& hook : due) {
     if (ctx.cancelled()) return cancelled(what + ": interrupted before the next hook");
     auto ref = ResourceRef::of(hook.object);
     if (!ref) return tl::unexpected(ref.error().with_context(what));

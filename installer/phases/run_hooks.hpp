@@ -18,9 +18,9 @@ struct HookRunOptions {
   std::chrono::milliseconds timeout{600000};  ///< each hook's wait, and each wait for a deleted hook to go
 };
 
-/// Runs the hooks among `hooks` that fire on `event`; returns how many ran. A failed hook stops
-/// the run with the Job's condition, its pods' states and their last log lines.
-Result<std::size_t> run_hooks(kube::Client& client, PhaseContext& ctx, const std::vector<Json>& hooks,
+/// Runs `due`, the hooks of `event` in their order (render::hooks_for); returns how many ran. A
+/// failed hook stops the run with the Job's condition, its pods' states and their last log lines.
+Result<std::size_t> run_hooks(kube::Client& client, PhaseContext& ctx, const std::vector<render::Hook>& due,
                               render::HookEvent event, const HookRunOptions& options, const std::string& addon);
 
 /// What the pods of a failed Job (or a failed Pod) say: phase, container states and the last

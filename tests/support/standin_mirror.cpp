@@ -64,6 +64,18 @@ Result<void> ensure_standin_mirror(const std::string& dir, MirrorContent content
   return {};
 }
 
+Result<std::unique_ptr<StandinMirrorServer>> start_real_mirror() {
+  const std::string dir = real_mirror_dir();
+  if (auto made = ensure_standin_mirror(dir, MirrorContent::real_where_available); !made) {
+    return tl::unexpected(made.error());
+  }
+  std::string readme = read_text(dir + "/README");
+  if (readme.find("REAL upstream content") == std::string::npos) {
+    return failure(dir + "/README does not list any real upstream content:\n" + readme);
+  }
+  return StandinMirrorServer::start(dir);
+}
+
 Result<std::unique_ptr<StandinMirrorServer>> StandinMirrorServer::start(const std::string& dir, int timeout_ms) {
   std::unique_ptr<StandinMirrorServer> s(new StandinMirrorServer());
   char pattern[] = "/tmp/aiplat-standin-XXXXXX";

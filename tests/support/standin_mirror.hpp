@@ -50,4 +50,8 @@ class StandinMirrorServer {
   std::string m_tmp;
 };
 
+/// The real-content mirror (real_mirror_dir()), generated if needed, checked to say it serves the real
+/// upstream content (a test on stand-ins would prove little), and started.
+Result<std::unique_ptr<StandinMirrorServer>> start_real_mirror();
+
 }  // namespace aiplat::testing

@@ -48,16 +48,14 @@ class CatalogLintReal : public ::testing::Test {
   void SetUp() override {
     if (!fsys::exists(k_helm)) GTEST_SKIP() << k_helm << " is missing: run scripts/setup";
     if (!fsys::exists("/usr/bin/docker-registry")) GTEST_SKIP() << "docker-registry is missing: run scripts/setup";
-    std::string dir = aiplat::testing::real_mirror_dir();
-    auto made = aiplat::testing::ensure_standin_mirror(dir, aiplat::testing::MirrorContent::real_where_available);
-    ASSERT_TRUE(made) << made.error().message;
+    auto server = aiplat::testing::start_real_mirror();
+    ASSERT_TRUE(server) << server.error().message;
+    m_mirror = std::move(*server);
+    const std::string dir = aiplat::testing::real_mirror_dir();
     // The lint renders the real charts only where the real mirror has them: say so, or this proves little.
     std::string readme = read(dir + "/README");
     ASSERT_NE(readme.find("REAL upstream content"), std::string::npos) << readme;
     ASSERT_NE(readme.find("kube-prometheus-stack@88.5.3"), std::string::npos) << readme;
-    auto server = aiplat::testing::StandinMirrorServer::start(dir);
-    ASSERT_TRUE(server) << server.error().message;
-    m_mirror = std::move(*server);
     m_cache = aiplat::testing::standin_cache_dir(dir);
   }
 

@@ -76,13 +76,10 @@ class HooksReal : public ::testing::Test {
   void SetUp() override {
     if (!fsys::exists(k_helm)) GTEST_SKIP() << k_helm << " is missing: run scripts/setup";
     if (!fsys::exists("/usr/bin/docker-registry")) GTEST_SKIP() << "docker-registry is missing: run scripts/setup";
-    std::string dir = aiplat::testing::real_mirror_dir();
-    auto made = aiplat::testing::ensure_standin_mirror(dir, aiplat::testing::MirrorContent::real_where_available);
-    ASSERT_TRUE(made) << made.error().message;
-    auto server = aiplat::testing::StandinMirrorServer::start(dir);
+    auto server = aiplat::testing::start_real_mirror();
     ASSERT_TRUE(server) << server.error().message;
     m_mirror = std::move(*server);
-    m_cache = aiplat::testing::standin_cache_dir(dir);
+    m_cache = aiplat::testing::standin_cache_dir(aiplat::testing::real_mirror_dir());
     std::string why;
     m_sim = start_kubesim(why, "1.35");
     if (!m_sim) GTEST_SKIP() << why;
